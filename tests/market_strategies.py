@@ -57,7 +57,8 @@ def systems(draw, sid: str, features: bool = True):
 
 
 @st.composite
-def scenarios(draw, min_systems: int = 1, max_systems: int = 4, features: bool = True, constrained: bool = True):
+def scenarios(draw, min_systems: int = 1, max_systems: int = 4, features: bool = True, constrained: bool = True,
+              rates: bool = True):
     n = draw(st.integers(min_systems, max_systems))
     ids = [f"S{i}" for i in range(n)]
     items = [draw(systems(sid, features)) for sid in ids]
@@ -68,7 +69,7 @@ def scenarios(draw, min_systems: int = 1, max_systems: int = 4, features: bool =
         link = {"between": [ids[i], other] if draw(st.booleans()) else [other, ids[i]], "type": kind}
         if kind == "restricted" or (kind == "one_way" and draw(st.booleans())):
             link["limit"] = draw(st.floats(0, 50))
-        if draw(st.integers(0, 3)) == 0:
+        if rates and draw(st.integers(0, 3)) == 0:
             link["exchange_rate"] = draw(st.floats(0.5, 2))
         if draw(st.integers(0, 4)) > 0 or not constrained:
             links.append(link)

@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 
 from etsatlas.market import simulate
 from etsatlas.market.scenario import Scenario
-
 from market_strategies import scenarios
 
 KEYS = ("price", "abatement", "emissions", "net_imports", "cost")

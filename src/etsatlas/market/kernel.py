@@ -45,7 +45,7 @@ class Packed:
     offer_qty: Array
     limit: Array  # offset limit share, +inf when absent
 
-    def take(self, idx: Array) -> "Packed":
+    def take(self, idx: Array) -> Packed:
         return Packed(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
 
 
@@ -116,7 +116,7 @@ def _ge(x: Array, level: Array, right: bool) -> Array:
 
 def parts(pk: Packed, x: Array, right: bool) -> dict[str, Array]:
     """Volumes of every system at own prices x (R, n, C), from the right or left side."""
-    e = lambda a: a[..., None]  # noqa: E731
+    e = lambda a: a[..., None]
     xe = np.minimum(x, e(pk.penalty))
     a = abatement(pk, xe)
     emissions = e(pk.bau) - a
@@ -137,7 +137,7 @@ def parts(pk: Packed, x: Array, right: bool) -> dict[str, Array]:
 
 def breakpoints(pk: Packed) -> Array:
     """Candidate prices (S, n, B) in each system's own price; 0 stands in for absent levels."""
-    finite = lambda a: np.where(np.isfinite(a), a, 0.0)  # noqa: E731
+    finite = lambda a: np.where(np.isfinite(a), a, 0.0)
     top = np.where(pk.elastic, (pk.bau / pk.coef) ** (1 / pk.eta), np.take_along_axis(pk.m, (pk.npts - 1)[..., None], 2)[..., 0])
     # Where the offset limit starts to bind: limit * emissions(p) equals the credits offered so far.
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -203,7 +203,7 @@ def _find_interval(pk: Packed, rows: Rows, onehot: Array, cand: Array) -> tuple[
 
 
 def _root(pk: Packed, rows: Rows, onehot: Array, cand: Array, j: Array) -> Array:
-    at = lambda idx: np.take_along_axis(cand, idx, 1)  # noqa: E731
+    at = lambda idx: np.take_along_axis(cand, idx, 1)
     c1, c0 = at(j), at(np.maximum(j - 1, 0))
     f1 = _balance(pk, rows, onehot, c1[..., None], False)[..., 0]
     f0 = _balance(pk, rows, onehot, c0[..., None], True)[..., 0]
@@ -228,8 +228,8 @@ def _volumes(pk: Packed, rows: Rows, onehot: Array, price: Array) -> dict[str, A
     own = rows.factors * np.take_along_axis(price, rows.labels, axis=1)
     left = {k: v[..., 0] for k, v in parts(pk, own[..., None], False).items()}
     right = {k: v[..., 0] for k, v in parts(pk, own[..., None], True).items()}
-    group = lambda v: _group_sum(rows, onehot, v[..., None])[..., 0]  # noqa: E731
-    member = lambda g: np.take_along_axis(g, rows.labels, axis=1)  # noqa: E731
+    group = lambda v: _group_sum(rows, onehot, v[..., None])[..., 0]
+    member = lambda g: np.take_along_axis(g, rows.labels, axis=1)
     low, high = group(left["excess"] + rows.fixed), group(right["excess"] + rows.fixed)
     n_ceil = np.einsum("ri,rig->rg", right["ceiling"].astype(float), onehot.astype(float))
     at_zero, capped = price == 0.0, (n_ceil > 0) & (high < 0)

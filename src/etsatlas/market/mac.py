@@ -7,6 +7,8 @@ extended beyond its last point by its last segment.
 
 from __future__ import annotations
 
+import itertools
+
 from .scenario import ElasticMac, LinearMac, PiecewiseMac
 
 AnyMac = LinearMac | PiecewiseMac | ElasticMac
@@ -34,7 +36,7 @@ def abatement(mac: AnyMac, bau: float, price: float) -> float:
     pts = normalized_points(mac, bau)
     if price <= pts[0][1]:
         return 0.0
-    for (q0, m0), (q1, m1) in zip(pts, pts[1:]):
+    for (q0, m0), (q1, m1) in itertools.pairwise(pts):
         if price < m1:
             return q0 + (price - m0) * (q1 - q0) / (m1 - m0)
     return bau
@@ -45,7 +47,7 @@ def marginal_cost(mac: AnyMac, bau: float, a: float) -> float:
     if isinstance(mac, ElasticMac):
         return (a / mac.coefficient) ** (1 / mac.elasticity) if a > 0 else 0.0
     pts = normalized_points(mac, bau)
-    for (q0, m0), (q1, m1) in zip(pts, pts[1:]):
+    for (q0, m0), (q1, m1) in itertools.pairwise(pts):
         if a <= q1:
             return m0 + (a - q0) * (m1 - m0) / (q1 - q0)
     return pts[-1][1]
@@ -67,7 +69,7 @@ def abatement_cost(mac: AnyMac, bau: float, a: float) -> float:
         return a ** (1 + e) / ((1 + e) * mac.coefficient**e)
     total = 0.0
     pts = normalized_points(mac, bau)
-    for (q0, m0), (q1, m1) in zip(pts, pts[1:]):
+    for (q0, m0), (q1, m1) in itertools.pairwise(pts):
         if a <= q0:
             break
         top = min(a, q1)

@@ -7,6 +7,7 @@ prices in one common currency per tonne, costs in millions of that currency. A l
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -38,9 +39,9 @@ class PiecewiseMac(Model):
     )
 
     @model_validator(mode="after")
-    def _increasing(self) -> "PiecewiseMac":
+    def _increasing(self) -> PiecewiseMac:
         pts = ([(0.0, 0.0)] if self.points[0][0] > 0 else []) + list(self.points)
-        for i, ((q0, m0), (q1, m1)) in enumerate(zip(pts, pts[1:])):
+        for i, ((q0, m0), (q1, m1)) in enumerate(itertools.pairwise(pts)):
             if not (q1 > q0 and m1 > m0):
                 raise ValueError(f"MAC points must increase strictly in abatement and price (point {i + 1})")
         if len(pts) < 2:
@@ -80,7 +81,7 @@ class Offsets(Model):
     )
 
     @model_validator(mode="after")
-    def _one_form(self) -> "Offsets":
+    def _one_form(self) -> Offsets:
         if (self.price is None) != (self.quantity is None):
             raise ValueError("give both price and quantity for a single offset tranche")
         if self.price is not None and self.tranches:
@@ -110,7 +111,7 @@ class System(Model):
     offsets: Offsets | None = Field(None, description="Offset credits and their limit.")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "System":
+    def _consistent(self) -> System:
         if self.auctioned is not None and self.auctioned > self.cap:
             raise ValueError(f"auctioned {self.auctioned} is above the cap {self.cap}")
         if self.floor is not None and self.ceiling is not None and self.floor > self.ceiling:
@@ -136,7 +137,7 @@ class Link(Model):
     exchange_rate: Positive = Field(1.0, description="Tonnes of the first system one unit of the second counts for.")
 
     @model_validator(mode="after")
-    def _limit(self) -> "Link":
+    def _limit(self) -> Link:
         if self.between[0] == self.between[1]:
             raise ValueError(f"a link needs two different systems, got {self.between[0]!r} twice")
         if self.type == "restricted" and self.limit is None:
@@ -152,6 +153,13 @@ class Link(Model):
         return f"{self.between[0]}-{self.between[1]}"
 
 
+class Uncertainty(Model):
+    """Spread of the Monte Carlo draws: mean-one lognormal factors, independent per system."""
+
+    bau_cv: Annotated[float, Field(ge=0, le=1)] = Field(0.05, description="Coefficient of variation of BAU.")
+    mac_cv: Annotated[float, Field(ge=0, le=2)] = Field(0.2, description="Coefficient of variation of MAC prices.")
+
+
 class Scenario(Model):
     """A single-period market: systems and the links between them."""
 
@@ -159,9 +167,10 @@ class Scenario(Model):
     description: str | None = Field(None, description="What the scenario shows.")
     systems: list[System] = Field(min_length=1, max_length=MAX_SYSTEMS, description="The systems.")
     links: list[Link] = Field(default_factory=list, max_length=200, description="Links between systems.")
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty, description="Monte Carlo spreads.")
 
     @model_validator(mode="after")
-    def _references(self) -> "Scenario":
+    def _references(self) -> Scenario:
         ids = [s.id for s in self.systems]
         seen: set[str] = set()
         for i, sid in enumerate(ids):
