@@ -66,7 +66,7 @@ RULES: dict[str, Rules] = {
 
 def whole(x: float) -> int:
     """Round half up to a whole number of allowances."""
-    return int(math.floor(x + 0.5))
+    return math.floor(x + 0.5)
 
 
 @dataclass
