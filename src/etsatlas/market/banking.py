@@ -91,26 +91,26 @@ def hotelling(pk: Any, bau: Array, supply: Array, *, rate: float, bank0: Array, 
         x = np.broadcast_to(prices[:, None, :], (S, n, T))
         return np.maximum(bau - np.minimum(abatement(pk, x).transpose(0, 2, 1), bau), 0.0)
 
+    def slack(lam: Array, window: Array, bank_in: Array) -> Array:
+        """Bank minus its lower limit in every year of the window, on the path lam * (1 + r)^t."""
+        e = emissions(lam[:, None] * growth[None, :]).sum(2)
+        cum = bank_in[:, None] + np.cumsum(np.where(window, net - e, 0.0), axis=1)
+        return np.where(window, cum - floor, np.inf)
+
+    net = supply.sum(2)
     price, start, bank_in = np.zeros((S, T)), np.zeros(S, int), np.asarray(bank0, float).copy()
     t = np.arange(T)
     while np.any(start < T):
         live = start < T
         window = t[None, :] >= start[:, None]
-        net = supply.sum(2)
-
-        def slack(lam: Array) -> Array:
-            e = emissions(lam[:, None] * growth[None, :]).sum(2)
-            cum = bank_in[:, None] + np.cumsum(np.where(window, net - e, 0.0), axis=1)
-            return np.where(window, cum - floor, np.inf)
-
         lo, hi = np.zeros(S), top.copy()
-        free = np.min(slack(lo), axis=1) >= 0
+        free = np.min(slack(lo, window, bank_in), axis=1) >= 0
         for _ in range(64):
             mid = 0.5 * (lo + hi)
-            ok = np.min(slack(mid), axis=1) >= 0
+            ok = np.min(slack(mid, window, bank_in), axis=1) >= 0
             hi, lo = np.where(ok, mid, hi), np.where(ok, lo, mid)
         lam = np.where(free, 0.0, hi)
-        s_lam = slack(lam)
+        s_lam = slack(lam, window, bank_in)
         scale = 1e-9 * np.maximum(1.0, np.abs(net).max(axis=1))
         tight = window & (s_lam <= scale[:, None])
         # The segment ends where the bank constraint binds last; with a zero price it runs to the end.
