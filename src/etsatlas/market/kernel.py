@@ -10,6 +10,7 @@ and interpolates exactly; constant-elasticity curves are refined by bisection.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from .scenario import ElasticMac, Scenario
 
 Array = np.ndarray
 FULL_SEARCH_LIMIT = 3_000_000  # elements; above it, binary search over the candidates
+CHUNK = 1024  # rows solved together in large batches
 
 
 @dataclass
@@ -47,6 +49,19 @@ class Packed:
 
     def take(self, idx: Array) -> Packed:
         return Packed(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
+    @cached_property
+    def segments(self) -> tuple[Array, Array, Array, Array]:
+        """Per MAC segment: start price, 1 / price width (0 for padding), abatement width; last price."""
+        dm, dq = np.diff(self.m, axis=2), np.diff(self.q, axis=2)
+        with np.errstate(divide="ignore"):
+            inv = np.where(dm > 0, 1 / np.where(dm > 0, dm, 1.0), 0.0)
+        last = np.take_along_axis(self.m, (self.npts - 1)[..., None], axis=2)[..., 0]
+        return self.m[:, :, :-1], inv, np.where(dm > 0, dq, 0.0), last
+
+    @cached_property
+    def any_elastic(self) -> bool:
+        return bool(self.elastic.any())
 
 
 def pack(scenarios: list[Scenario]) -> Packed:
@@ -96,26 +111,32 @@ def _gather(a: Array, j: Array) -> Array:
 
 
 def abatement(pk: Packed, x: Array) -> Array:
-    """Abatement at own price x (R, n, C), capped at BAU."""
+    """Abatement at own price x (R, n, C), capped at BAU.
+
+    A piecewise curve is a sum of clipped segments (no gathers): each segment contributes
+    its share of abatement between its two prices.
+    """
     bau = pk.bau[..., None]
+    m0, inv, dq, last = pk.segments
+    t = np.clip((x[..., None] - m0[:, :, None, :]) * inv[:, :, None, :], 0.0, 1.0)
+    pwl = np.where(x >= last[..., None], bau, np.einsum("rnck,rnk->rnc", t, dq))
+    if not pk.any_elastic:
+        return pwl
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        count = (pk.m[:, :, None, :] <= x[..., None]).sum(-1)
-        j = np.clip(count - 1, 0, pk.m.shape[2] - 2)
-        q0, q1, m0, m1 = _gather(pk.q, j), _gather(pk.q, j + 1), _gather(pk.m, j), _gather(pk.m, j + 1)
-        last = np.take_along_axis(pk.m, (pk.npts - 1)[..., None], axis=2)
-        inner = q0 + (x - m0) * (q1 - q0) / (m1 - m0)
-        pwl = np.where(x <= pk.m[:, :, :1], 0.0, np.where(x >= last, bau, inner))
         top = ((pk.bau / pk.coef) ** (1 / pk.eta))[..., None]
         ce = np.where(x >= top, bau, np.minimum(pk.coef[..., None] * np.maximum(x, 0.0) ** pk.eta[..., None], bau))
     return np.where(pk.elastic[..., None], ce, pwl)
 
 
-def _ge(x: Array, level: Array, right: bool) -> Array:
-    return x >= level if right else x > level
+def _ge(x: Array, level: Array, right: bool | Array) -> Array:
+    """x at or above level, seen from the right side (>=) or the left side (>)."""
+    if isinstance(right, bool):
+        return x >= level if right else x > level
+    return np.where(right, x >= level, x > level)
 
 
-def parts(pk: Packed, x: Array, right: bool) -> dict[str, Array]:
-    """Volumes of every system at own prices x (R, n, C), from the right or left side."""
+def parts(pk: Packed, x: Array, right: bool | Array) -> dict[str, Array]:
+    """Volumes of every system at own prices x (R, n, C), from the right or left side (per C if an array)."""
     e = lambda a: a[..., None]
     xe = np.minimum(x, e(pk.penalty))
     a = abatement(pk, xe)
@@ -123,8 +144,9 @@ def parts(pk: Packed, x: Array, right: bool) -> dict[str, Array]:
     floor_ok = _ge(x, e(pk.floor), right)
     ecr_on = ~_ge(x, e(pk.ecr_trigger), right)
     sold = np.where(floor_ok, e(pk.auction) - np.where(ecr_on, e(pk.ecr_volume), 0.0), 0.0)
-    released = (_ge(x[..., None], pk.tier_trigger[:, :, None, :], right) * pk.tier_volume[:, :, None, :]).sum(-1)
-    offer = (_ge(xe[..., None], pk.offer_price[:, :, None, :], right) * pk.offer_qty[:, :, None, :]).sum(-1)
+    side = right if isinstance(right, bool) else right[..., None]
+    released = (_ge(x[..., None], pk.tier_trigger[:, :, None, :], side) * pk.tier_volume[:, :, None, :]).sum(-1)
+    offer = (_ge(xe[..., None], pk.offer_price[:, :, None, :], side) * pk.offer_qty[:, :, None, :]).sum(-1)
     limited = np.isfinite(e(pk.limit))
     offsets = np.where(limited, np.minimum(offer, np.where(limited, e(pk.limit), 0.0) * emissions), offer)
     shortfall = np.where(_ge(x, e(pk.penalty), right), emissions - offsets, 0.0)
@@ -140,7 +162,7 @@ def breakpoints(pk: Packed) -> Array:
     finite = lambda a: np.where(np.isfinite(a), a, 0.0)
     top = np.where(pk.elastic, (pk.bau / pk.coef) ** (1 / pk.eta), np.take_along_axis(pk.m, (pk.npts - 1)[..., None], 2)[..., 0])
     # Where the offset limit starts to bind: limit * emissions(p) equals the credits offered so far.
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(np.isfinite(pk.limit) & (pk.limit > 0), pk.limit, np.inf)[..., None]
         target = pk.bau[..., None] - np.cumsum(pk.offer_qty, axis=2) / share
         ok = (target >= 0) & (target < pk.bau[..., None]) & np.isfinite(share)
@@ -176,12 +198,12 @@ def _group_sum(rows: Rows, onehot: Array, values: Array) -> Array:
     return np.einsum("ric,rig->rgc", values * rows.factors[..., None], onehot)
 
 
-def _balance(pk: Packed, rows: Rows, onehot: Array, group_price: Array, right: bool) -> Array:
-    """Group excess supply (R, G, C) at group prices (R, G, C)."""
+def _balance(pk: Packed, rows: Rows, onehot: Array, group_price: Array, right: bool | Array) -> Array:
+    """Group excess supply (R, G, C) at group prices (R, G, C); +inf where a ceiling offers supply."""
     x = rows.factors[..., None] * np.take_along_axis(group_price, rows.labels[..., None], axis=1)
     p = parts(pk, x, right)
     total = _group_sum(rows, onehot, p["excess"] + rows.fixed[..., None])
-    capped = np.einsum("ric,rig->rgc", p["ceiling"], onehot) > 0
+    capped = np.einsum("ric,rig->rgc", p["ceiling"].astype(float), onehot) > 0
     return np.where(capped, np.inf, total)
 
 
@@ -203,15 +225,18 @@ def _find_interval(pk: Packed, rows: Rows, onehot: Array, cand: Array) -> tuple[
 
 
 def _root(pk: Packed, rows: Rows, onehot: Array, cand: Array, j: Array) -> Array:
-    at = lambda idx: np.take_along_axis(cand, idx, 1)
+    at = lambda idx: np.take_along_axis(cand, idx, 1)  # noqa: E731
     c1, c0 = at(j), at(np.maximum(j - 1, 0))
-    f1 = _balance(pk, rows, onehot, c1[..., None], False)[..., 0]
-    f0 = _balance(pk, rows, onehot, c0[..., None], True)[..., 0]
+    # One evaluation for both ends: the right side at c0 and the left side at c1.
+    both = _balance(pk, rows, onehot, np.stack([c0, c1], axis=2), np.array([True, False]))
+    f0, f1 = both[..., 0], both[..., 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         inner = c0 - f0 * (c1 - c0) / (f1 - f0)
     price = np.where((j == 0) | (f1 <= 0), c1, np.clip(inner, c0, c1))
+    if not pk.any_elastic:
+        return price
     # Constant-elasticity members make the balance curved between breakpoints: bisect there.
-    curved = (np.einsum("ri,rig->rg", pk.elastic, onehot) > 0) & (j > 0) & (f1 > 0)
+    curved = (np.einsum("ri,rig->rg", pk.elastic.astype(float), onehot) > 0) & (j > 0) & (f1 > 0)
     if curved.any():
         lo, hi = c0.copy(), c1.copy()
         for _ in range(100):
@@ -226,12 +251,12 @@ def _root(pk: Packed, rows: Rows, onehot: Array, cand: Array, j: Array) -> Array
 
 def _volumes(pk: Packed, rows: Rows, onehot: Array, price: Array) -> dict[str, Array]:
     own = rows.factors * np.take_along_axis(price, rows.labels, axis=1)
-    left = {k: v[..., 0] for k, v in parts(pk, own[..., None], False).items()}
-    right = {k: v[..., 0] for k, v in parts(pk, own[..., None], True).items()}
+    both = parts(pk, np.repeat(own[..., None], 2, axis=2), np.array([False, True]))
+    left, right = ({k: v[..., i] for k, v in both.items()} for i in (0, 1))
     group = lambda v: _group_sum(rows, onehot, v[..., None])[..., 0]
     member = lambda g: np.take_along_axis(g, rows.labels, axis=1)
     low, high = group(left["excess"] + rows.fixed), group(right["excess"] + rows.fixed)
-    n_ceil = np.einsum("ri,rig->rg", right["ceiling"].astype(float), onehot.astype(float))
+    n_ceil = np.einsum("ri,rig->rg", right["ceiling"].astype(float), onehot)
     at_zero, capped = price == 0.0, (n_ceil > 0) & (high < 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         theta = np.where(high > low, np.clip(-low / (high - low), 0.0, 1.0), 1.0)
@@ -250,9 +275,24 @@ def _volumes(pk: Packed, rows: Rows, onehot: Array, price: Array) -> dict[str, A
     return out
 
 
-def solve_packed(pk: Packed, rows: Rows) -> tuple[dict[str, Array], Array]:
-    """Clear every group of every row; `pk` holds one scenario per row. Returns volumes and row validity."""
-    onehot = rows.onehot
+def solve_packed(pk: Packed, rows: Rows, *, chunk: int = CHUNK) -> tuple[dict[str, Array], Array]:
+    """Clear every group of every row; `pk` holds one scenario per row. Returns volumes and row validity.
+
+    Large batches go in chunks, so the temporaries of each step stay in the CPU caches.
+    """
+    R = rows.labels.shape[0]
+    if R <= chunk:
+        return _solve_chunk(pk, rows)
+    pieces = []
+    for start in range(0, R, chunk):
+        idx = np.arange(start, min(R, start + chunk))
+        pieces.append(_solve_chunk(pk.take(idx), Rows(rows.labels[idx], rows.factors[idx], rows.fixed[idx])))
+    volumes = {k: np.concatenate([p[0][k] for p in pieces]) for k in pieces[0][0]}
+    return volumes, np.concatenate([p[1] for p in pieces])
+
+
+def _solve_chunk(pk: Packed, rows: Rows) -> tuple[dict[str, Array], Array]:
+    onehot = rows.onehot.astype(float)
     own = breakpoints(pk) / rows.factors[..., None]
     cand = np.sort(np.concatenate([np.zeros((own.shape[0], 1)), own.reshape(own.shape[0], -1)], axis=1), axis=1)
     j, feasible = _find_interval(pk, rows, onehot, cand)
