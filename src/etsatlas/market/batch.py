@@ -45,12 +45,14 @@ def with_costs(pk: Packed, v: dict[str, Array]) -> dict[str, Array]:
 
 
 def autarky(pk: Packed) -> dict[str, Array]:
+    """Every system on its own, solved as one-system rows (each searches only its own breakpoints)."""
     S, n = pk.bau.shape
-    rows = Rows(np.broadcast_to(np.arange(n), (S, n)).copy(), np.ones((S, n)), np.zeros((S, n)))
-    out, valid = solve_packed(pk, rows)
+    single = pk.one_per_row()
+    rows = Rows(np.zeros((S * n, 1), int), np.ones((S * n, 1)), np.zeros((S * n, 1)))
+    out, valid = solve_packed(single, rows)
     if not valid.all():
         raise SolveError("no price clears some system on its own")
-    return with_costs(pk, out)
+    return with_costs(pk, {k: v.reshape(S, n) for k, v in out.items()})
 
 
 def linked(scenario: Scenario, pk: Packed) -> dict[str, Array]:

@@ -20,7 +20,8 @@ from .scenario import ElasticMac, Scenario
 
 Array = np.ndarray
 FULL_SEARCH_LIMIT = 3_000_000  # elements; above it, binary search over the candidates
-CHUNK = 1024  # rows solved together in large batches
+CHUNK_SYSTEMS = 16_384  # systems solved together in large batches
+LEVEL_TOL = 1e-13  # a price within this relative distance of a level is at the level  # rows solved together in large batches
 
 
 @dataclass
@@ -50,18 +51,47 @@ class Packed:
     def take(self, idx: Array) -> Packed:
         return Packed(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
 
+    def one_per_row(self) -> Packed:
+        """The same systems as (S * n) scenarios of one system each (autarky: fewer candidates per row)."""
+        S, n = self.bau.shape
+        return Packed(**{f.name: getattr(self, f.name).reshape((S * n, 1) + getattr(self, f.name).shape[2:]) for f in fields(self)})
+
     @cached_property
     def segments(self) -> tuple[Array, Array, Array, Array]:
-        """Per MAC segment: start price, 1 / price width (0 for padding), abatement width; last price."""
+        """Flattened per-point tables for the piecewise MACs: start price, abatement, slope; last price."""
         dm, dq = np.diff(self.m, axis=2), np.diff(self.q, axis=2)
-        with np.errstate(divide="ignore"):
-            inv = np.where(dm > 0, 1 / np.where(dm > 0, dm, 1.0), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = np.where(dm > 0, dq / np.where(dm > 0, dm, 1.0), 0.0)
+        slope = np.concatenate([slope, np.zeros(slope.shape[:2] + (1,))], axis=2)
         last = np.take_along_axis(self.m, (self.npts - 1)[..., None], axis=2)[..., 0]
-        return self.m[:, :, :-1], inv, np.where(dm > 0, dq, 0.0), last
+        return self.m.ravel(), self.q.ravel(), slope.ravel(), last
 
     @cached_property
     def any_elastic(self) -> bool:
         return bool(self.elastic.any())
+
+    @cached_property
+    def levels(self) -> dict[str, tuple[Array, Array]]:
+        """Each price level widened by LEVEL_TOL: (bound for the right side, bound for the left side).
+
+        A price carried through an exchange rate (k * (b / k) need not equal b in floating
+        point) thus still reaches the level it came from.
+        """
+        out = {}
+        for name in ("floor", "ecr_trigger", "tier_trigger", "ceiling", "penalty", "offer_price"):
+            level = getattr(self, name)
+            slack = LEVEL_TOL * np.abs(np.where(np.isfinite(level), level, 0.0))
+            out[name] = (level - slack, level + slack)
+        return out
+
+    @cached_property
+    def features(self) -> dict[str, bool]:
+        """Which rules appear at all, so absent ones cost nothing."""
+        return {
+            "floor": bool(np.isfinite(self.floor).any()), "ecr": bool((self.ecr_volume > 0).any()),
+            "tiers": bool((self.tier_volume > 0).any()), "ceiling": bool(np.isfinite(self.ceiling).any()),
+            "penalty": bool(np.isfinite(self.penalty).any()), "offsets": bool((self.offer_qty > 0).any()),
+        }
 
 
 def pack(scenarios: list[Scenario]) -> Packed:
@@ -111,15 +141,15 @@ def _gather(a: Array, j: Array) -> Array:
 
 
 def abatement(pk: Packed, x: Array) -> Array:
-    """Abatement at own price x (R, n, C), capped at BAU.
-
-    A piecewise curve is a sum of clipped segments (no gathers): each segment contributes
-    its share of abatement between its two prices.
-    """
+    """Abatement at own price x (R, n, C), capped at BAU."""
     bau = pk.bau[..., None]
-    m0, inv, dq, last = pk.segments
-    t = np.clip((x[..., None] - m0[:, :, None, :]) * inv[:, :, None, :], 0.0, 1.0)
-    pwl = np.where(x >= last[..., None], bau, np.einsum("rnck,rnk->rnc", t, dq))
+    m_flat, q_flat, slope_flat, last = pk.segments
+    R, n, K = pk.m.shape
+    # Index of the segment holding x: the number of MAC points at or below it, minus one.
+    j = np.maximum((pk.m[:, :, None, :] <= x[..., None]).sum(-1) - 1, 0)
+    idx = (np.arange(R * n).reshape(R, n, 1) * K) + j
+    inner = q_flat[idx] + (x - m_flat[idx]) * slope_flat[idx]
+    pwl = np.where(x >= last[..., None], bau, np.where(x <= pk.m[:, :, :1], 0.0, inner))
     if not pk.any_elastic:
         return pwl
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -128,32 +158,46 @@ def abatement(pk: Packed, x: Array) -> Array:
     return np.where(pk.elastic[..., None], ce, pwl)
 
 
-def _ge(x: Array, level: Array, right: bool | Array) -> Array:
-    """x at or above level, seen from the right side (>=) or the left side (>)."""
+def _at(pk: Packed, x: Array, name: str, right: bool | Array) -> Array:
+    """x at or above a level, from the right side (>=) or the left side (>); x (R, n, C) or (R, n, C, 1)."""
+    lo, hi = pk.levels[name]
+    if lo.ndim == 3:  # tiers and tranches: (R, n, T) against x (R, n, C, 1)
+        lo, hi = lo[:, :, None, :], hi[:, :, None, :]
+    else:
+        lo, hi = lo[..., None], hi[..., None]
     if isinstance(right, bool):
-        return x >= level if right else x > level
-    return np.where(right, x >= level, x > level)
+        return x >= lo if right else x > hi
+    side = right if x.ndim == 3 else right[..., None]
+    return np.where(side, x >= lo, x > hi)
 
 
 def parts(pk: Packed, x: Array, right: bool | Array) -> dict[str, Array]:
     """Volumes of every system at own prices x (R, n, C), from the right or left side (per C if an array)."""
     e = lambda a: a[..., None]
-    xe = np.minimum(x, e(pk.penalty))
+    has = pk.features
+    zero = np.zeros_like(x)
+    xe = np.minimum(x, e(pk.penalty)) if has["penalty"] else x
     a = abatement(pk, xe)
     emissions = e(pk.bau) - a
-    floor_ok = _ge(x, e(pk.floor), right)
-    ecr_on = ~_ge(x, e(pk.ecr_trigger), right)
-    sold = np.where(floor_ok, e(pk.auction) - np.where(ecr_on, e(pk.ecr_volume), 0.0), 0.0)
-    side = right if isinstance(right, bool) else right[..., None]
-    released = (_ge(x[..., None], pk.tier_trigger[:, :, None, :], side) * pk.tier_volume[:, :, None, :]).sum(-1)
-    offer = (_ge(xe[..., None], pk.offer_price[:, :, None, :], side) * pk.offer_qty[:, :, None, :]).sum(-1)
-    limited = np.isfinite(e(pk.limit))
-    offsets = np.where(limited, np.minimum(offer, np.where(limited, e(pk.limit), 0.0) * emissions), offer)
-    shortfall = np.where(_ge(x, e(pk.penalty), right), emissions - offsets, 0.0)
+    auction = e(pk.auction)
+    if has["ecr"]:
+        auction = auction - np.where(_at(pk, x, "ecr_trigger", right), 0.0, e(pk.ecr_volume))
+    sold = np.where(_at(pk, x, "floor", right), auction, 0.0) if has["floor"] else auction + zero
+    if has["tiers"]:
+        released = (_at(pk, x[..., None], "tier_trigger", right) * pk.tier_volume[:, :, None, :]).sum(-1)
+    else:
+        released = zero
+    offsets = zero
+    if has["offsets"]:
+        offer = (_at(pk, xe[..., None], "offer_price", right) * pk.offer_qty[:, :, None, :]).sum(-1)
+        limited = np.isfinite(e(pk.limit))
+        offsets = np.where(limited, np.minimum(offer, np.where(limited, e(pk.limit), 0.0) * emissions), offer)
+    shortfall = np.where(_at(pk, x, "penalty", right), emissions - offsets, 0.0) if has["penalty"] else zero
     excess = e(pk.free) + sold + released + offsets + shortfall - emissions
+    ceiling = _at(pk, x, "ceiling", right) if has["ceiling"] else np.zeros(x.shape, bool)
     return {
         "abatement": a, "emissions": emissions, "sold": sold, "released": released, "offsets": offsets,
-        "shortfall": shortfall, "excess": excess, "ceiling": _ge(x, e(pk.ceiling), right),
+        "shortfall": shortfall, "excess": excess, "ceiling": ceiling,
     }
 
 
@@ -215,7 +259,7 @@ def _find_interval(pk: Packed, rows: Rows, onehot: Array, cand: Array) -> tuple[
         ok = _balance(pk, rows, onehot, prices, True) >= 0
         return np.argmax(ok, axis=2), ok.any(axis=2)
     lo, hi = np.full((R, G), -1), np.full((R, G), C - 1)
-    feasible = _balance(pk, rows, onehot, cand[:, -1:, None].repeat(G, 1), True)[..., 0] >= 0
+    feasible = np.ones((R, G), bool)  # the root step checks the last candidate
     while np.any(hi - lo > 1):
         mid = (lo + hi) // 2
         ok = _balance(pk, rows, onehot, np.take_along_axis(cand, np.maximum(mid, 0), 1)[..., None], True)[..., 0] >= 0
@@ -224,17 +268,18 @@ def _find_interval(pk: Packed, rows: Rows, onehot: Array, cand: Array) -> tuple[
     return hi, feasible
 
 
-def _root(pk: Packed, rows: Rows, onehot: Array, cand: Array, j: Array) -> Array:
-    at = lambda idx: np.take_along_axis(cand, idx, 1)  # noqa: E731
+def _root(pk: Packed, rows: Rows, onehot: Array, cand: Array, j: Array) -> tuple[Array, Array]:
+    """Group prices, and whether the bracket's top really clears (False: no price clears)."""
+    at = lambda idx: np.take_along_axis(cand, idx, 1)
     c1, c0 = at(j), at(np.maximum(j - 1, 0))
-    # One evaluation for both ends: the right side at c0 and the left side at c1.
-    both = _balance(pk, rows, onehot, np.stack([c0, c1], axis=2), np.array([True, False]))
-    f0, f1 = both[..., 0], both[..., 1]
+    # One evaluation for the bracket: right side at c0, left and right sides at c1.
+    both = _balance(pk, rows, onehot, np.stack([c0, c1, c1], axis=2), np.array([True, False, True]))
+    f0, f1, clears = both[..., 0], both[..., 1], both[..., 2] >= 0
     with np.errstate(divide="ignore", invalid="ignore"):
         inner = c0 - f0 * (c1 - c0) / (f1 - f0)
     price = np.where((j == 0) | (f1 <= 0), c1, np.clip(inner, c0, c1))
     if not pk.any_elastic:
-        return price
+        return price, clears
     # Constant-elasticity members make the balance curved between breakpoints: bisect there.
     curved = (np.einsum("ri,rig->rg", pk.elastic.astype(float), onehot) > 0) & (j > 0) & (f1 > 0)
     if curved.any():
@@ -246,7 +291,7 @@ def _root(pk: Packed, rows: Rows, onehot: Array, cand: Array, j: Array) -> Array
             if not np.any(curved & (hi - lo > 4e-16 * hi)):
                 break
         price = np.where(curved, hi, price)
-    return price
+    return price, clears
 
 
 def _volumes(pk: Packed, rows: Rows, onehot: Array, price: Array) -> dict[str, Array]:
@@ -275,12 +320,13 @@ def _volumes(pk: Packed, rows: Rows, onehot: Array, price: Array) -> dict[str, A
     return out
 
 
-def solve_packed(pk: Packed, rows: Rows, *, chunk: int = CHUNK) -> tuple[dict[str, Array], Array]:
+def solve_packed(pk: Packed, rows: Rows, *, chunk: int | None = None) -> tuple[dict[str, Array], Array]:
     """Clear every group of every row; `pk` holds one scenario per row. Returns volumes and row validity.
 
     Large batches go in chunks, so the temporaries of each step stay in the CPU caches.
     """
-    R = rows.labels.shape[0]
+    R, n = rows.labels.shape
+    chunk = chunk or max(64, CHUNK_SYSTEMS // n)
     if R <= chunk:
         return _solve_chunk(pk, rows)
     pieces = []
@@ -296,9 +342,9 @@ def _solve_chunk(pk: Packed, rows: Rows) -> tuple[dict[str, Array], Array]:
     own = breakpoints(pk) / rows.factors[..., None]
     cand = np.sort(np.concatenate([np.zeros((own.shape[0], 1)), own.reshape(own.shape[0], -1)], axis=1), axis=1)
     j, feasible = _find_interval(pk, rows, onehot, cand)
-    price = _root(pk, rows, onehot, cand, j)
+    price, clears = _root(pk, rows, onehot, cand, j)
     present = onehot.any(axis=1)
-    valid = np.all(feasible | ~present, axis=1)
+    valid = np.all((feasible & clears) | ~present, axis=1)
     return _volumes(pk, rows, onehot, np.where(present, price, 0.0)), valid
 
 
