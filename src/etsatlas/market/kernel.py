@@ -49,22 +49,39 @@ class Packed:
     limit: Array  # offset limit share, +inf when absent
 
     def take(self, idx: Array) -> Packed:
-        return Packed(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+        out = Packed(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+        if "slopes" in self.__dict__:  # derived tables travel with the rows instead of being recomputed
+            out.__dict__["slopes"] = self.slopes[idx]
+        return out
 
     def one_per_row(self) -> Packed:
         """The same systems as (S * n) scenarios of one system each (autarky: fewer candidates per row)."""
         S, n = self.bau.shape
-        return Packed(**{f.name: getattr(self, f.name).reshape((S * n, 1) + getattr(self, f.name).shape[2:]) for f in fields(self)})
+        flat = lambda a: a.reshape((S * n, 1) + a.shape[2:])
+        out = Packed(**{f.name: flat(getattr(self, f.name)) for f in fields(self)})
+        if "slopes" in self.__dict__:
+            out.__dict__["slopes"] = flat(self.slopes)
+        return out
+
+    @cached_property
+    def slopes(self) -> Array:
+        """Abatement per unit of price on each MAC segment (R, n, K); 0 on padding and past the last point."""
+        dm, dq = np.diff(self.m, axis=2), np.diff(self.q, axis=2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = np.where(dm > 0, dq / np.where(dm > 0, dm, 1.0), 0.0)
+        return np.concatenate([slope, np.zeros(slope.shape[:2] + (1,))], axis=2)
 
     @cached_property
     def segments(self) -> tuple[Array, Array, Array, Array]:
         """Flattened per-point tables for the piecewise MACs: start price, abatement, slope; last price."""
-        dm, dq = np.diff(self.m, axis=2), np.diff(self.q, axis=2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slope = np.where(dm > 0, dq / np.where(dm > 0, dm, 1.0), 0.0)
-        slope = np.concatenate([slope, np.zeros(slope.shape[:2] + (1,))], axis=2)
         last = np.take_along_axis(self.m, (self.npts - 1)[..., None], axis=2)[..., 0]
-        return self.m.ravel(), self.q.ravel(), slope.ravel(), last
+        return self.m.reshape(-1), self.q.reshape(-1), self.slopes.reshape(-1), last
+
+    @cached_property
+    def point_base(self) -> Array:
+        """Flat index of each system's first MAC point, (R, n, 1)."""
+        R, n, K = self.m.shape
+        return (np.arange(R * n) * K).reshape(R, n, 1)
 
     @cached_property
     def any_elastic(self) -> bool:
@@ -144,10 +161,9 @@ def abatement(pk: Packed, x: Array) -> Array:
     """Abatement at own price x (R, n, C), capped at BAU."""
     bau = pk.bau[..., None]
     m_flat, q_flat, slope_flat, last = pk.segments
-    R, n, K = pk.m.shape
     # Index of the segment holding x: the number of MAC points at or below it, minus one.
-    j = np.maximum((pk.m[:, :, None, :] <= x[..., None]).sum(-1) - 1, 0)
-    idx = (np.arange(R * n).reshape(R, n, 1) * K) + j
+    below = (pk.m[:, :, None, :] <= x[..., None]).view(np.uint8).sum(-1, dtype=np.uint8)  # K <= 202
+    idx = pk.point_base + np.maximum(below.astype(np.intp) - 1, 0)
     inner = q_flat[idx] + (x - m_flat[idx]) * slope_flat[idx]
     pwl = np.where(x >= last[..., None], bau, np.where(x <= pk.m[:, :, :1], 0.0, inner))
     if not pk.any_elastic:
@@ -231,6 +247,12 @@ class Rows:
     factors: Array  # (R, n) price factor relative to the group's price
     fixed: Array  # (R, n) fixed inflows (own tonnes) from links at a bound
 
+    @cached_property
+    def flat_labels(self) -> Array:
+        """Index of each system's group in a flattened (R * G) array."""
+        R, n = self.labels.shape
+        return np.arange(R)[:, None] * n + self.labels
+
     @property
     def onehot(self) -> Array:
         n = self.labels.shape[1]
@@ -244,7 +266,8 @@ def _group_sum(rows: Rows, onehot: Array, values: Array) -> Array:
 
 def _balance(pk: Packed, rows: Rows, onehot: Array, group_price: Array, right: bool | Array) -> Array:
     """Group excess supply (R, G, C) at group prices (R, G, C); +inf where a ceiling offers supply."""
-    x = rows.factors[..., None] * np.take_along_axis(group_price, rows.labels[..., None], axis=1)
+    R, G, C = group_price.shape
+    x = rows.factors[..., None] * group_price.reshape(R * G, C)[rows.flat_labels]
     p = parts(pk, x, right)
     total = _group_sum(rows, onehot, p["excess"] + rows.fixed[..., None])
     capped = np.einsum("ric,rig->rgc", p["ceiling"].astype(float), onehot) > 0
