@@ -54,6 +54,10 @@ class Packed:
             out.__dict__["slopes"] = self.slopes[idx]
         return out
 
+    def first_systems(self, count: int) -> Packed:
+        """Only the first `count` system slots (drop padding shared by a batch of smaller scenarios)."""
+        return Packed(**{f.name: np.ascontiguousarray(getattr(self, f.name)[:, :count]) for f in fields(self)})
+
     def one_per_row(self) -> Packed:
         """The same systems as (S * n) scenarios of one system each (autarky: fewer candidates per row)."""
         S, n = self.bau.shape
