@@ -19,7 +19,7 @@ from .reference import FIELDS, Row
 from .scenario import ElasticMac, Scenario
 
 Array = np.ndarray
-FULL_SEARCH_LIMIT = 3_000_000  # elements; above it, binary search over the candidates
+FULL_SEARCH_LIMIT = 3_000_000
 CHUNK_SYSTEMS = 16_384  # systems solved together in large batches
 LEVEL_TOL = 1e-13  # a price within this relative distance of a level is at the level  # rows solved together in large batches
 
@@ -119,7 +119,8 @@ def pack(scenarios: list[Scenario]) -> Packed:
     """Arrays of the systems of several scenarios (a Python loop; generate arrays directly for speed)."""
     S = len(scenarios)
     n = max(len(s.systems) for s in scenarios)
-    K = max([2, *(len(normalized_points(x.mac, x.bau)) for s in scenarios for x in s.systems if not isinstance(x.mac, ElasticMac))])
+    points = [[None if isinstance(x.mac, ElasticMac) else normalized_points(x.mac, x.bau) for x in s.systems] for s in scenarios]
+    K = max([2, *(len(p) for row in points for p in row if p is not None)])
     T = max([1, *(len(x.ccr) for s in scenarios for x in s.systems)])
     M = max([1, *(len(x.offsets.all_tranches()) if x.offsets else 0 for s in scenarios for x in s.systems)])
     z = np.zeros
@@ -137,10 +138,9 @@ def pack(scenarios: list[Scenario]) -> Packed:
             if isinstance(x.mac, ElasticMac):
                 pk.elastic[si, i], pk.coef[si, i], pk.eta[si, i] = True, x.mac.coefficient, x.mac.elasticity
             else:
-                pts = normalized_points(x.mac, x.bau)
-                pts += [pts[-1]] * (K - len(pts))
-                pk.q[si, i], pk.m[si, i] = zip(*pts)
-                pk.npts[si, i] = len(normalized_points(x.mac, x.bau))
+                pts = points[si][i]
+                pk.npts[si, i] = len(pts)
+                pk.q[si, i], pk.m[si, i] = zip(*(pts + [pts[-1]] * (K - len(pts))))
             for attr in ("floor", "ceiling", "penalty"):
                 if getattr(x, attr) is not None:
                     getattr(pk, attr)[si, i] = getattr(x, attr)
