@@ -2,12 +2,13 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from etsatlas.schema import Fact
 
 register = template.Library()
 
-UNKNOWN = format_html('<span class="unknown" title="No source confirmed this value">unknown</span>')
+UNKNOWN = mark_safe('<span class="unknown" title="No source confirmed this value">unknown</span>')
 
 
 def _plain(value):
