@@ -44,9 +44,10 @@ def reference() -> dict[str, dict]:
 def _has_uncertain(value: object) -> bool:
     """True when the reference entry marks anything `uncertain: true` (or a `*_uncertain` flag)."""
     if isinstance(value, dict):
-        return any(
-            (k == "uncertain" or k.endswith("_uncertain")) and v is True or _has_uncertain(v) for k, v in value.items()
+        flagged = any(
+            v is True and (k == "uncertain" or k.endswith("_uncertain")) for k, v in value.items()
         )
+        return flagged or any(_has_uncertain(v) for v in value.values())
     if isinstance(value, list):
         return any(_has_uncertain(v) for v in value)
     return False
@@ -57,9 +58,15 @@ def _uncertain_marks(obj: object) -> int:
     if isinstance(obj, Fact):
         return int(obj.uncertain)
     if isinstance(obj, BaseModel):
-        own = sum(1 for name in type(obj).model_fields if name.endswith("uncertain") and getattr(obj, name) is True)
+        own = sum(
+            1
+            for name in type(obj).model_fields
+            if name.endswith("uncertain") and getattr(obj, name) is True
+        )
         return own + sum(
-            _uncertain_marks(getattr(obj, name)) for name in type(obj).model_fields if not name.endswith("uncertain")
+            _uncertain_marks(getattr(obj, name))
+            for name in type(obj).model_fields
+            if not name.endswith("uncertain")
         )
     if isinstance(obj, list):
         return sum(_uncertain_marks(v) for v in obj)
@@ -101,7 +108,9 @@ def test_every_reference_source_is_kept(factsheets, reference):
 def test_reference_uncertainty_is_preserved(factsheets, reference):
     for sheet in factsheets:
         if _has_uncertain(reference[sheet.id]):
-            assert _uncertain_marks(sheet) > 0, f"{sheet.id}: the reference marks values uncertain, the factsheet none"
+            assert _uncertain_marks(sheet) > 0, (
+                f"{sheet.id}: the reference marks values uncertain, the factsheet none"
+            )
 
 
 def test_bad_record_error_names_file_line_system_and_field(tmp_path):
@@ -115,7 +124,9 @@ def test_bad_record_error_names_file_line_system_and_field(tmp_path):
     assert problem.system == "bad-ets"
     assert problem.field == "cap.values[0].value"
     message = str(caught.value)
-    assert "bad-ets.yaml:11" in message and "[bad-ets]" in message and "cap.values[0].value" in message
+    assert (
+        "bad-ets.yaml:11" in message and "[bad-ets]" in message and "cap.values[0].value" in message
+    )
 
 
 def test_seed_writes_nothing_when_a_record_is_invalid(db, tmp_path, monkeypatch):
@@ -124,7 +135,9 @@ def test_seed_writes_nothing_when_a_record_is_invalid(db, tmp_path, monkeypatch)
     from etsatlas.web.atlas.seeding import seed_systems
 
     for name in ("eu-ets.yaml", "ch-ets.yaml"):
-        (tmp_path / name).write_text((DATA_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+        (tmp_path / name).write_text(
+            (DATA_DIR / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
     (tmp_path / "bad-ets.yaml").write_text(BAD_RECORD, encoding="utf-8")
     monkeypatch.setattr(loading, "DATA_DIR", tmp_path)
     before = System.objects.count()
