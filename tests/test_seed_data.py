@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from etsatlas.schema import Factsheet
 from etsatlas.schema.fact import Fact
 from etsatlas.schema.loading import DATA_DIR, FactsheetError, load_factsheets
+from etsatlas.schema.vocab import LinkType, Section
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ets-facts.yaml"
 
@@ -95,6 +96,24 @@ def test_every_source_is_a_web_url_with_an_as_of_date(factsheets):
         for source in sheet.sources:
             assert source.url.scheme in {"http", "https"}, (sheet.id, str(source.url))
             assert source.as_of, (sheet.id, str(source.url))
+
+
+def test_every_section_of_every_factsheet_has_a_source(factsheets):
+    for sheet in factsheets:
+        missing = [section.value for section in Section if not sheet.sources_for(section)]
+        assert missing == [], f"{sheet.id}: no source for {missing}"
+
+
+def test_two_way_links_are_declared_by_both_partners(factsheets):
+    by_id = {s.id: s for s in factsheets}
+    for sheet in factsheets:
+        for link in sheet.links:
+            if link.type is LinkType.TWO_WAY:
+                back = [other for other in by_id[link.partner].links if other.partner == sheet.id]
+                assert [other.type for other in back] == [LinkType.TWO_WAY], (
+                    sheet.id,
+                    link.partner,
+                )
 
 
 def test_every_reference_source_is_kept(factsheets, reference):
