@@ -101,6 +101,9 @@ def fetch_icap(
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (URL given by the user)
             data = response.read()
             disposition = response.headers.get("Content-Disposition", "")
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        raise fail(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, TimeoutError, ValueError) as exc:
         raise fail(f"cannot download {url}: {getattr(exc, 'reason', exc)}") from None
     name = _file_name(disposition, url)
