@@ -77,7 +77,7 @@ def test_whatif_floor_removed_flips_price_floor_and_leaves_original(pair):
 
 
 def test_whatif_adds_a_floor_to_a_system_without_one():
-    a, b = example("aa-ets"), example("bb-ets", price_management={"floor": {"exists": False}})
+    b = example("bb-ets", price_management={"floor": {"exists": False}})
     (edited,) = apply_edits([b], [Edit.parse("bb-ets:price_management.floor.value=20")])
     assert edited.price_management.floor.exists.value is True and edited.price_management.floor.value.value == 20
 
