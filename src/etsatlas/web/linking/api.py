@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Query, Router
 
 from ..core.errors import ApiError
@@ -13,16 +15,16 @@ router = Router()
 @router.get("/compatibility", summary="Assess a link between 2 to 6 systems")
 def compatibility(
     request,
-    systems: str = Query("", description="Comma-separated system ids (2 to 6), e.g. ca-cat,qc-cat."),
-    edit: list[str] = Query([], description="What-if edit SYSTEM:FIELD=VALUE, repeatable, e.g. ca-cat:price_management.floor.exists=false."),
-    fx: str = Query("", description="Exchange rates in one common currency, e.g. EUR:1,GBP:1.17 (used to compare prices)."),
+    systems: Annotated[str, Query(description="Comma-separated system ids (2 to 6), e.g. ca-cat,qc-cat.")] = "",
+    edit: Annotated[list[str] | None, Query(description="What-if edit SYSTEM:FIELD=VALUE, repeatable.")] = None,
+    fx: Annotated[str, Query(description="Exchange rates in one common currency, e.g. EUR:1,GBP:1.17.")] = "",
 ):
     """Element-by-element compatibility: `systems`, `overall`, `elements` and `checklist`.
 
     Unknown ids answer 404; fewer than 2 (or more than 6) ids answer 400.
     """
     try:
-        selection = select([systems], edit, [fx])
+        selection = select([systems], edit or [], [fx])
     except SelectionError as exc:
         raise ApiError(exc.status, exc.code, exc.message, field=exc.field) from exc
     return selection.assess().as_dict()

@@ -19,8 +19,8 @@ def status_chart(result: Assessment, width: int = 640) -> str:
     """One row per element, coloured by status."""
     row, label_w = 22, 300
     height = row * len(result.elements) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Status of each element" '
-             f'viewBox="0 0 {width} {height}" width="100%" class="compat-chart">']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Status of each element" '
+              f'viewBox="0 0 {width} {height}" width="100%" class="compat-chart">')]
     for n, element in enumerate(result.elements):
         y = 5 + n * row
         parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(element.title)}</text>')
@@ -41,8 +41,8 @@ def price_chart(result: Assessment, width: int = 640) -> str:
     row, label_w = 26, 160
     height = row * len(preview.prices) + 30
     scale = (width - label_w - 80) / top
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Latest prices in {escape(preview.currency or "")}" '
-             f'viewBox="0 0 {width} {height}" width="100%" class="compat-chart">']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Latest prices in {escape(preview.currency or "")}" '
+              f'viewBox="0 0 {width} {height}" width="100%" class="compat-chart">')]
     for n, (system_id, value) in enumerate(preview.prices.items()):
         y = 5 + n * row
         parts.append(f'<text x="0" y="{y + 16}" font-size="12">{escape(names.get(system_id, system_id))}</text>')
