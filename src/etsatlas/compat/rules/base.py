@@ -103,6 +103,6 @@ def compare_same(ctx: Context, path: str, what: str, differ: Status = Status.NEE
     readings = ctx.read(path)
     known = {i: r.value for i, r in readings.items() if r.known}
     if len(set(map(str, known.values()))) > 1:
-        listing = "; ".join(f"{names(ctx, [i])}: {v}" for i, v in known.items())
+        listing = "; ".join(f"{names(ctx, [i])}: {str(v).replace('_', ' ')}" for i, v in known.items())
         return Finding(differ, f"{what} differs ({listing}).")
     return unknown(ctx, readings, what) or Finding(Status.ALIGNED, f"{what} is the same in every system.")

@@ -17,6 +17,10 @@ from .base import Context, Finding, Rule, names, verb
 LEVEL_TOLERANCE = 0.15
 
 
+def article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def exists(ctx: Context, path: str) -> dict[str, bool | None]:
     return {i: v for i, v in ctx.values(f"{path}.exists").items()}
 
@@ -28,10 +32,10 @@ def compare_instrument(ctx: Context, path: str, what: str, mixed: Status, levels
     have = [i for i, v in present.items() if v is True]
     lack = [i for i, v in present.items() if v is False]
     if have and lack:
-        return Finding(mixed, f"{names(ctx, have)} {verb(have, 'has', 'have')} a {what}; {names(ctx, lack)} {verb(lack, 'does', 'do')} not.")
+        return Finding(mixed, f"{names(ctx, have)} {verb(have, 'has', 'have')} {article(what)} {what}; {names(ctx, lack)} {verb(lack, 'does', 'do')} not.")
     missing = [i for i, v in present.items() if v is None]
     if missing:
-        return Finding(Status.NOT_ENOUGH_DATA, f"Whether {names(ctx, missing)} {verb(missing, 'has', 'have')} a {what} is unknown.")
+        return Finding(Status.NOT_ENOUGH_DATA, f"Whether {names(ctx, missing)} {verb(missing, 'has', 'have')} {article(what)} {what} is unknown.")
     if not have:
         return Finding(Status.ALIGNED, f"No system has a {what}.")
     if not levels:
@@ -76,11 +80,11 @@ def compare_tiers(ctx: Context, path: str, what: str, ids: Sequence[str]) -> Fin
     triggers = {s.id: first_trigger(s) for s in ctx.sheets}
     unknown = [i for i in ids if triggers[i] is None]
     if unknown:
-        return Finding(Status.NEEDS_ALIGNMENT, f"Every system has a {what}; the triggers of {names(ctx, unknown)} are unknown, so the tiers need matching.")
+        return Finding(Status.NOT_ENOUGH_DATA, f"Every system has a {what}; the trigger prices of {names(ctx, unknown)} are unknown.")
     target = triggers[ids[0]][1]  # type: ignore[index]
     converted = [ctx.convert(t[0], t[1], target) for t in triggers.values() if t]
     if any(v is None for v in converted):
-        return Finding(Status.NEEDS_ALIGNMENT, f"Every system has a {what}, with triggers in different currencies and no exchange rate given.")
+        return Finding(Status.NOT_ENOUGH_DATA, f"Every system has a {what}, with triggers in different currencies and no exchange rate given.")
     values = [v for v in converted if v is not None]
     spread = (max(values) - min(values)) / max(values) if max(values) > 0 else 0.0
     listing = ", ".join(f"{names(ctx, [i])} {t[0]:g} {t[1]}" for i, t in triggers.items() if t)
@@ -100,7 +104,8 @@ def check_ceiling(ctx: Context) -> Finding:
     """The worse of two checks. Hard ceiling: present in some systems only is a barrier (unlimited
     supply at the ceiling for the whole joint market); present everywhere compares levels as for
     floors. Cost-containment reserve: present in some only needs alignment (limited extra supply);
-    present everywhere compares the lowest trigger prices (within 15 % is aligned)."""
+    present everywhere compares the lowest trigger prices (within 15 % is aligned; unknown triggers
+    or a missing exchange rate give not enough data)."""
     ceiling = compare_instrument(ctx, "price_management.ceiling", "hard price ceiling", Status.BARRIER)
     reserve = compare_instrument(
         ctx, "price_management.cost_containment", "cost-containment reserve", Status.NEEDS_ALIGNMENT, levels=False
@@ -118,10 +123,10 @@ def check_stability(ctx: Context) -> Finding:
         present = exists(ctx, path)
         have = [i for i, v in present.items() if v is True]
         if have:
-            findings.append(Finding(Status.NEEDS_ALIGNMENT, f"{names(ctx, have)} {verb(have, 'operates', 'operate')} a {what}."))
+            findings.append(Finding(Status.NEEDS_ALIGNMENT, f"{names(ctx, have)} {verb(have, 'operates', 'operate')} {article(what)} {what}."))
         elif any(v is None for v in present.values()) and path.endswith("stability_reserve"):
             missing = [i for i, v in present.items() if v is None]
-            findings.append(Finding(Status.NOT_ENOUGH_DATA, f"Whether {names(ctx, missing)} {verb(missing, 'has', 'have')} a {what} is unknown."))
+            findings.append(Finding(Status.NOT_ENOUGH_DATA, f"Whether {names(ctx, missing)} {verb(missing, 'has', 'have')} {article(what)} {what} is unknown."))
     if not findings:
         return Finding(Status.ALIGNED, "No system adjusts supply through a stability or containment reserve.")
     return Finding(worst(f.status for f in findings), " ".join(f.detail for f in findings))
