@@ -120,3 +120,14 @@ def test_pdf_report_first_page_is_not_blank_and_has_the_text(client, systems, tm
     assert "Linking compatibility and readiness" in text and "Overall readiness: Aligned" in text
     everything = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert "https://example.org/aa-ets" in everything and "Checklist by linking phase" in everything
+
+
+def test_real_pair_page_and_pdf_render_from_the_knowledge_base(client, seeded, tmp_path):
+    """California and Québec from the curated data: the page names both, the PDF builds."""
+    page = client.get(reverse("linking:compatibility"), {"systems": "ca-cat,qc-cat"})
+    assert page.status_code == 200 and "SPEDE" in page.content.decode()
+    pdf = client.get(reverse("linking:report_pdf"), {"systems": "ca-cat,qc-cat", "fx": "USD:1.4063,CAD:1"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    data = client.get(API, {"systems": "ca-cat,qc-cat", "fx": "USD:1.4063,CAD:1"}).json()
+    ambition = next(e for e in data["elements"] if e["element"] == "ambition")
+    assert ambition["status"] == "aligned" and "given in the request" in ambition["why"]

@@ -102,10 +102,12 @@ def evaluate(rule: Rule, ctx: Context) -> ElementResult:
     evidence = {}
     for sheet in ctx.sheets:
         ev = Evidence(sources=sources_for(sheet, rule.sections))
-        for path in rule.fields:
+        for path in rule.evidence_fields:
             ev.add(read(sheet, path))
         for label, value in finding.derived.get(sheet.id, {}).items():
             ev.values[label] = value
+            if isinstance(value, dict) and value.get("uncertain"):
+                ev.uncertain.append(label)
         evidence[sheet.id] = ev
     return ElementResult(rule, finding.status, finding.detail, evidence)
 
@@ -125,6 +127,7 @@ def assess(
     sheets: Sequence[Factsheet],
     *,
     fx: Mapping[str, float] | None = None,
+    fx_source: str = "given by the caller",
     simulate: Simulate | None = None,
     rules: Sequence[Rule] = RULES,
     edits: Sequence[Any] = (),
@@ -132,10 +135,11 @@ def assess(
     """Assess a link between 2 to 6 systems, element by element.
 
     `fx` gives each currency's value in any one common currency, used to compare prices and
-    price levels; without it, cross-currency comparisons report not enough data.
+    price levels (`fx_source` says where the rates come from); without it, cross-currency
+    comparisons report not enough data.
     """
     check_selection(sheets)
-    ctx = Context(sheets=list(sheets), fx=dict(fx or {}))
+    ctx = Context(sheets=list(sheets), fx=dict(fx or {}), fx_source=fx_source)
     elements = [evaluate(rule, ctx) for rule in rules]
     overall = worst(e.status for e in elements)
     economic = preview(ctx.sheets, ctx.fx, simulate)

@@ -26,6 +26,7 @@ class Context:
     sheets: Sequence[Factsheet]
     # Value of one unit of each currency in a common currency (any: only ratios are used).
     fx: Mapping[str, float] = field(default_factory=dict)
+    fx_source: str = "given by the caller"
 
     @property
     def ids(self) -> list[str]:
@@ -65,6 +66,12 @@ class Rule:
     why: str
     options: tuple[str, ...]
     check: Callable[[Context], Finding]
+    # Fields shown as evidence when `fields` holds bulky lists the check summarises (default: all).
+    shown: tuple[str, ...] | None = None
+
+    @property
+    def evidence_fields(self) -> tuple[str, ...]:
+        return self.fields if self.shown is None else self.shown
 
     @property
     def reasoning(self) -> str:

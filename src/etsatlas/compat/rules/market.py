@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from etsatlas.schema import Mechanism, Section
 
 from ..prices import common_currency, latest_price
@@ -57,7 +59,7 @@ def check_ambition(ctx: Context) -> Finding:
     of that size change at least one system's ambition), needs alignment in between. Not enough
     data without a price for every system or a rate between their currencies."""
     prices = {s.id: latest_price(s) for s in ctx.sheets}
-    derived = {i: {"latest price": p.as_dict() if p else None} for i, p in prices.items()}
+    derived: dict[str, dict[str, Any]] = {i: {"latest price": p.as_dict() if p else None} for i, p in prices.items()}
     missing = [i for i, p in prices.items() if p is None]
     if missing:
         return Finding(Status.NOT_ENOUGH_DATA, f"No dated price for {names(ctx, missing)}.", derived)
@@ -70,6 +72,8 @@ def check_ambition(ctx: Context) -> Finding:
             f"Prices are in {', '.join(currencies)} and no exchange rate between them was given.",
             derived,
         )
+    if len({p.currency for p in known.values()}) > 1:
+        derived = {i: {**d, "converted": round(common[i], 2)} for i, d in derived.items()}
     low, high = min(common, key=common.__getitem__), max(common, key=common.__getitem__)
     ratio = common[high] / common[low] if common[low] > 0 else float("inf")
     if ratio <= 1.005:
@@ -77,6 +81,8 @@ def check_ambition(ctx: Context) -> Finding:
     else:
         text = (f"The latest price of {names(ctx, [high])} is {ratio:.2f} times that of {names(ctx, [low])}; "
                 f"allowances would flow from {names(ctx, [low])} to {names(ctx, [high])}.")
+    if len({p.currency for p in known.values()}) > 1:
+        text += f" Prices converted with exchange rates {ctx.fx_source}."
     if ratio <= PRICE_RATIO_ALIGNED:
         return Finding(Status.ALIGNED, text, derived)
     return Finding(Status.BARRIER if ratio > PRICE_RATIO_BARRIER else Status.NEEDS_ALIGNMENT, text, derived)
@@ -134,6 +140,7 @@ RULES = [
             "Phase in the link with a transitional exchange-rate or discount on imported units.",
         ),
         check=check_ambition,
+        shown=("cap.trajectory",),
     ),
     Rule(
         key="cap_type",
@@ -169,5 +176,6 @@ RULES = [
             "Define the unit of account (metric tonne CO2e) and convert caps counted otherwise.",
         ),
         check=check_currency,
+        shown=("price_management.floor.currency", "compliance.penalty.currency"),
     ),
 ]

@@ -95,12 +95,12 @@ def element_flowables(r: dict[str, Any], st: dict[str, ParagraphStyle], font: st
         Paragraph(f"<b>Finding:</b> {text(r['detail'], font)}", st["body"]),
         Paragraph(f"<b>Why it matters:</b> {text(r['why'], font)}", st["body"]),
     ]
-    table = [[Paragraph("<b>System</b>", st["small"]), Paragraph("<b>Evidence</b>", st["small"]), Paragraph("<b>Sources</b>", st["small"])]]
+    table = [[Paragraph("<b>System</b>", st["small"]), Paragraph("<b>Evidence</b>", st["small"]), Paragraph("<b>Sources (see list)</b>", st["small"])]]
     for ev in r["evidence"]:
         values = "<br/>".join(f"{text(label, font)}: {text(value, font)}{' (?)' if unc else ''}" for label, value, unc in ev["items"])
-        sources = "<br/>".join(text(u, font) for u in ev["sources"])
+        sources = " ".join(ev["refs"])
         table.append([Paragraph(text(ev["system"], font), st["small"]), Paragraph(values, st["small"]), Paragraph(sources, st["small"])])
-    grid = Table(table, colWidths=[WIDTH * 0.18, WIDTH * 0.47, WIDTH * 0.35], repeatRows=1)
+    grid = Table(table, colWidths=[WIDTH * 0.2, WIDTH * 0.62, WIDTH * 0.18], repeatRows=1)
     grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     out += [Spacer(1, 3), grid, Paragraph("<b>Options:</b>", st["body"])]
     out.append(ListFlowable([Paragraph(text(o, font), st["body"]) for o in r["options"]], bulletType="bullet"))
@@ -136,9 +136,10 @@ def build_pdf(ctx: dict[str, Any]) -> bytes:
         story.append(ListFlowable([Paragraph(text(i["text"], font), st["body"]) for i in phase["items"]], bulletType="bullet"))
     story.append(Paragraph("Sources", st["h2"]))
     for s in ctx["systems"]:
-        story.append(Paragraph(f"{text(s['name'], font)} (factsheet as of {s['as_of']})", st["h3"]))
-        for src in s["sources"]:
-            story.append(Paragraph(f"{text(src.title or src.url, font)} — {text(src.url, font)} (as of {src.as_of})", st["small"]))
+        story.append(Paragraph(f"{text(s['name'], font)} (factsheet as of {s['as_of']}; numbers as cited in the evidence tables)", st["h3"]))
+        for n, src in enumerate(s["sources"], 1):
+            title = f"{text(src.title, font)} — " if src.title else ""
+            story.append(Paragraph(f"[{n}] {title}{text(src.url, font)} (as of {src.as_of})", st["small"]))
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm,
                             title="Linking compatibility", author="ETS Atlas")

@@ -17,6 +17,8 @@ def show(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return ", ".join(map(str, value))
+    if isinstance(value, dict) and {"value", "currency", "date"} <= set(value):
+        return f"{value['value']:g} {value['currency']} ({value['date']}, {value.get('basis', '')})"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -24,12 +26,14 @@ def show(value: Any) -> str:
 
 def element_rows(result: Assessment) -> list[dict[str, Any]]:
     names = {s.id: s.display_name for s in result.sheets}
+    numbers = {s.id: {str(src.url): n for n, src in enumerate(s.sources, 1)} for s in result.sheets}
     rows = []
     for element in result.elements:
         evidence = []
         for system_id, ev in element.evidence.items():
             items = [(label, show(value), label in ev.uncertain) for label, value in ev.values.items()]
-            evidence.append({"system": names[system_id], "id": system_id, "items": items, "sources": ev.sources})
+            refs = [f"[{numbers[system_id][u]}]" for u in ev.sources if u in numbers[system_id]]
+            evidence.append({"system": names[system_id], "id": system_id, "items": items, "sources": ev.sources, "refs": refs})
         rows.append({
             "key": element.key,
             "title": element.title,

@@ -21,6 +21,7 @@ from etsatlas.compat import (
 from etsatlas.schema import Factsheet
 
 from ..atlas.store import snapshot
+from .rates import rates_for
 
 
 class SelectionError(ValueError):
@@ -40,7 +41,8 @@ class Selection:
     fx: dict[str, float] = field(default_factory=dict)
 
     def assess(self) -> Assessment:
-        return assess(self.sheets, fx=self.fx, edits=self.edits)
+        rates, source = rates_for(self.fx)
+        return assess(self.sheets, fx=rates, fx_source=source, edits=self.edits)
 
 
 def split_ids(values: Sequence[str]) -> list[str]:
