@@ -131,3 +131,8 @@ def test_real_pair_page_and_pdf_render_from_the_knowledge_base(client, seeded, t
     data = client.get(API, {"systems": "ca-cat,qc-cat", "fx": "USD:1.4063,CAD:1"}).json()
     ambition = next(e for e in data["elements"] if e["element"] == "ambition")
     assert ambition["status"] == "aligned" and "given in the request" in ambition["why"]
+
+
+def test_page_without_trailing_slash_redirects_keeping_the_query(client, systems):
+    response = client.get("/compatibility", {"systems": "aa-ets,bb-ets"})
+    assert response.status_code == 301 and response.url == "/compatibility/?systems=aa-ets%2Cbb-ets"
