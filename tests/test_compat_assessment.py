@@ -111,3 +111,9 @@ def test_preview_uses_the_simulator_step_when_given(pair):
 def test_compat_doctests_run(module):
     result = doctest.testmod(importlib.import_module(f"etsatlas.compat.{module}"))
     assert result.failed == 0
+
+
+def test_checklist_names_the_missing_fields(pair):
+    a, b = apply_edits(pair, [Edit.parse("bb-ets:flexibility.borrowing=null")])
+    items = [i["text"] for p in assess([a, b]).checklist for i in p["items"]]
+    assert "Banking and borrowing: complete the data before judging. Missing: bb-ets: flexibility.borrowing." in items

@@ -112,6 +112,16 @@ def evaluate(rule: Rule, ctx: Context) -> ElementResult:
     return ElementResult(rule, finding.status, finding.detail, evidence)
 
 
+def missing(element: ElementResult) -> str:
+    """The fields an element read that are unknown, per system ("qc-cat: flexibility.banking")."""
+    parts = []
+    for system_id, ev in element.evidence.items():
+        unknown = [path for path in element.rule.fields if path in ev.values and ev.values[path] is None]
+        if unknown:
+            parts.append(f"{system_id}: {', '.join(unknown)}")
+    return "; ".join(parts)
+
+
 def check_selection(sheets: Sequence[Factsheet]) -> None:
     ids = [s.id for s in sheets]
     if len(ids) < MIN_SYSTEMS:
@@ -144,7 +154,7 @@ def assess(
     overall = worst(e.status for e in elements)
     economic = preview(ctx.sheets, ctx.fx, simulate)
     since = ", ".join(sorted(set(linked_pairs(ctx).values()))) if all_linked(ctx) else None
-    views = {e.key: checklist.ElementView(e.key, e.title, e.status, e.rule.options[0]) for e in elements}
+    views = {e.key: checklist.ElementView(e.key, e.title, e.status, e.rule.options[0], missing(e)) for e in elements}
     return Assessment(
         sheets=ctx.sheets,
         elements=elements,

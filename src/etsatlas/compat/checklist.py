@@ -35,13 +35,15 @@ class ElementView:
     title: str
     status: Status
     first_option: str
+    missing: str = ""  # unknown fields, e.g. "qc-cat: flexibility.banking"
 
 
 def item_text(element: ElementView) -> str:
     if element.status == Status.ALIGNED:
         return f"{element.title}: aligned, keep aligned."
     if element.status == Status.NOT_ENOUGH_DATA:
-        return f"{element.title}: complete the data before judging."
+        gaps = f" Missing: {element.missing}." if element.missing else ""
+        return f"{element.title}: complete the data before judging.{gaps}"
     if element.status == Status.BARRIER:
         return f"{element.title}: resolve before a full link. {element.first_option}"
     return f"{element.title}: align. {element.first_option}"
