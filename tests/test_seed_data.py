@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from etsatlas.schema import Factsheet
 from etsatlas.schema.fact import Fact
 from etsatlas.schema.loading import DATA_DIR, FactsheetError, load_factsheets
+from etsatlas.schema.vocab import LinkType, Section
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ets-facts.yaml"
 
@@ -44,9 +45,10 @@ def reference() -> dict[str, dict]:
 def _has_uncertain(value: object) -> bool:
     """True when the reference entry marks anything `uncertain: true` (or a `*_uncertain` flag)."""
     if isinstance(value, dict):
-        return any(
-            (k == "uncertain" or k.endswith("_uncertain")) and v is True or _has_uncertain(v) for k, v in value.items()
+        flagged = any(
+            v is True and (k == "uncertain" or k.endswith("_uncertain")) for k, v in value.items()
         )
+        return flagged or any(_has_uncertain(v) for v in value.values())
     if isinstance(value, list):
         return any(_has_uncertain(v) for v in value)
     return False
@@ -57,9 +59,15 @@ def _uncertain_marks(obj: object) -> int:
     if isinstance(obj, Fact):
         return int(obj.uncertain)
     if isinstance(obj, BaseModel):
-        own = sum(1 for name in type(obj).model_fields if name.endswith("uncertain") and getattr(obj, name) is True)
+        own = sum(
+            1
+            for name in type(obj).model_fields
+            if name.endswith("uncertain") and getattr(obj, name) is True
+        )
         return own + sum(
-            _uncertain_marks(getattr(obj, name)) for name in type(obj).model_fields if not name.endswith("uncertain")
+            _uncertain_marks(getattr(obj, name))
+            for name in type(obj).model_fields
+            if not name.endswith("uncertain")
         )
     if isinstance(obj, list):
         return sum(_uncertain_marks(v) for v in obj)
@@ -90,6 +98,24 @@ def test_every_source_is_a_web_url_with_an_as_of_date(factsheets):
             assert source.as_of, (sheet.id, str(source.url))
 
 
+def test_every_section_of_every_factsheet_has_a_source(factsheets):
+    for sheet in factsheets:
+        missing = [section.value for section in Section if not sheet.sources_for(section)]
+        assert missing == [], f"{sheet.id}: no source for {missing}"
+
+
+def test_two_way_links_are_declared_by_both_partners(factsheets):
+    by_id = {s.id: s for s in factsheets}
+    for sheet in factsheets:
+        for link in sheet.links:
+            if link.type is LinkType.TWO_WAY:
+                back = [other for other in by_id[link.partner].links if other.partner == sheet.id]
+                assert [other.type for other in back] == [LinkType.TWO_WAY], (
+                    sheet.id,
+                    link.partner,
+                )
+
+
 def test_every_reference_source_is_kept(factsheets, reference):
     for sheet in factsheets:
         ours = {str(s.url) for s in sheet.sources}
@@ -101,7 +127,9 @@ def test_every_reference_source_is_kept(factsheets, reference):
 def test_reference_uncertainty_is_preserved(factsheets, reference):
     for sheet in factsheets:
         if _has_uncertain(reference[sheet.id]):
-            assert _uncertain_marks(sheet) > 0, f"{sheet.id}: the reference marks values uncertain, the factsheet none"
+            assert _uncertain_marks(sheet) > 0, (
+                f"{sheet.id}: the reference marks values uncertain, the factsheet none"
+            )
 
 
 def test_bad_record_error_names_file_line_system_and_field(tmp_path):
@@ -115,7 +143,9 @@ def test_bad_record_error_names_file_line_system_and_field(tmp_path):
     assert problem.system == "bad-ets"
     assert problem.field == "cap.values[0].value"
     message = str(caught.value)
-    assert "bad-ets.yaml:11" in message and "[bad-ets]" in message and "cap.values[0].value" in message
+    assert (
+        "bad-ets.yaml:11" in message and "[bad-ets]" in message and "cap.values[0].value" in message
+    )
 
 
 def test_seed_writes_nothing_when_a_record_is_invalid(db, tmp_path, monkeypatch):
@@ -124,7 +154,9 @@ def test_seed_writes_nothing_when_a_record_is_invalid(db, tmp_path, monkeypatch)
     from etsatlas.web.atlas.seeding import seed_systems
 
     for name in ("eu-ets.yaml", "ch-ets.yaml"):
-        (tmp_path / name).write_text((DATA_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+        (tmp_path / name).write_text(
+            (DATA_DIR / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
     (tmp_path / "bad-ets.yaml").write_text(BAD_RECORD, encoding="utf-8")
     monkeypatch.setattr(loading, "DATA_DIR", tmp_path)
     before = System.objects.count()
