@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, F, Prefetch, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -22,7 +22,7 @@ BROWSE_ORDER = {
     "relevance": [F("date").desc(nulls_last=True), F("id").desc()],
     "newest": [F("date").desc(nulls_last=True), F("id").desc()],
     "oldest": [F("date").asc(nulls_last=True), F("id").asc()],
-    "title": [F("title").asc(), F("id").asc()],
+    "title": [Lower("title").asc(), F("id").asc()],
     "added": [F("created_at").desc(), F("id").desc()],
 }
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import F, FloatField
+from django.db.models import F, FloatField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from .base import START, STOP, SearchBackend, type_weight_sql
 
@@ -35,7 +36,7 @@ ORDER = {
     "relevance": [F("rank").desc(), F("date").desc(nulls_last=True), F("id").desc()],
     "newest": [F("date").desc(nulls_last=True), F("rank").desc(), F("id").desc()],
     "oldest": [F("date").asc(nulls_last=True), F("rank").desc(), F("id").asc()],
-    "title": [F("title").asc(), F("id").asc()],
+    "title": [Lower("title").asc(), F("id").asc()],
     "added": [F("created_at").desc(), F("id").desc()],
 }
 
@@ -55,7 +56,7 @@ class PostgresBackend(SearchBackend):
         query = search_query(phrases)
         ranked = (
             qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query) * RawSQL(type_weight_sql("library_resource.type"), [], output_field=FloatField()))
+            .annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)) * RawSQL(type_weight_sql("library_resource.type"), [], output_field=FloatField()))
             .order_by(*ORDER[order])
         )
         return list(ranked.values_list("id", "rank")[offset : offset + limit])
