@@ -89,8 +89,6 @@ class StatusChange(models.Model):
         return (effective, self.id or 0)
 
     def clean(self):
-        if self.pk and StatusChange.objects.filter(pk=self.pk).exists():
-            raise ValidationError("Recorded status changes are kept as history: add a new change instead.", code="history_is_kept")
         if self.date and not self.date_precision:
             raise ValidationError({"date_precision": "Say how precise the date is (day, month or year)."})
         if not self.date and not self.as_of:
