@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.utils import timezone
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
@@ -228,7 +228,7 @@ def propose_change(request, system_id: SystemIdPath, body: DraftIn):
         raise ApiError(403, "forbidden", f"you may not propose changes to {system_id!r} (not one of your jurisdictions)")
     data = _proposal(body, _base_data(system, body.base_version))
     draft = _run(workflow.save_draft, request.auth, system_id, data, note=body.note, base_version=body.base_version)
-    return 201, _draft_out(draft)
+    return Status(201, _draft_out(draft))
 
 
 @router.patch("/drafts/{draft_id}", auth=token_auth, response={200: DraftOut, **ERRORS}, tags=["drafts"])
@@ -240,7 +240,7 @@ def update_draft(request, draft_id: IdPath, body: DraftIn):
         raise ApiError(403, "forbidden", "only the author or a reviewer may change this draft")
     data = _proposal(body, draft.data)
     draft = _run(workflow.save_draft, request.auth, draft.system_id, data, note=body.note, draft=draft)
-    return 200, _draft_out(draft)
+    return _draft_out(draft)
 
 
 @router.post("/drafts/{draft_id}/submit", auth=token_auth, response={200: DraftOut, **ERRORS}, tags=["drafts"])
@@ -250,7 +250,7 @@ def submit_draft(request, draft_id: IdPath):
     draft = _draft_for(request, draft_id)
     if not permissions.can_change_draft(request.auth, draft):
         raise ApiError(403, "forbidden", "only the author or a reviewer may submit this draft")
-    return 200, _draft_out(_run(workflow.submit, request.auth, draft))
+    return _draft_out(_run(workflow.submit, request.auth, draft))
 
 
 @router.post("/drafts/{draft_id}/approve", auth=token_auth, response={200: VersionOut, **ERRORS}, tags=["drafts"])
@@ -260,7 +260,7 @@ def approve_draft(request, draft_id: IdPath):
     draft = _draft_for(request, draft_id)
     if not permissions.can_review(request.auth):
         raise ApiError(403, "forbidden", "only reviewers may publish drafts")
-    return 200, _version_out(_run(workflow.approve, request.auth, draft))
+    return _version_out(_run(workflow.approve, request.auth, draft))
 
 
 @router.post("/drafts/{draft_id}/reject", auth=token_auth, response={200: DraftOut, **ERRORS}, tags=["drafts"])
@@ -270,7 +270,7 @@ def reject_draft(request, draft_id: IdPath, body: ReviewIn):
     draft = _draft_for(request, draft_id)
     if not permissions.can_review(request.auth):
         raise ApiError(403, "forbidden", "only reviewers may send drafts back")
-    return 200, _draft_out(_run(workflow.reject, request.auth, draft, body.comment))
+    return _draft_out(_run(workflow.reject, request.auth, draft, body.comment))
 
 
 @router.post(
@@ -282,7 +282,7 @@ def restore_version(request, system_id: SystemIdPath, version: VersionPath):
     _require_scope(request, Scope.DRAFTS_REVIEW)
     if not permissions.can_review(request.auth):
         raise ApiError(403, "forbidden", "only reviewers may restore versions")
-    return 200, _version_out(_run(workflow.restore, request.auth, system_id, version))
+    return _version_out(_run(workflow.restore, request.auth, system_id, version))
 
 
 # -- reads --------------------------------------------------------------------------------
@@ -298,12 +298,12 @@ def list_drafts(request, state: Word = None, system: Word = None, limit: Limit =
         rows = rows.filter(state=state)
     if system:
         rows = rows.filter(system_id=system)
-    return 200, [_draft_out(d) for d in rows[offset: offset + _page(limit)]]
+    return [_draft_out(d) for d in rows[offset: offset + _page(limit)]]
 
 
 @router.get("/drafts/{draft_id}", auth=token_auth, response={200: DraftOut, **ERRORS}, tags=["drafts"])
 def get_draft(request, draft_id: IdPath):
-    return 200, _draft_out(_draft_for(request, draft_id))
+    return _draft_out(_draft_for(request, draft_id))
 
 
 @router.get("/systems/{system_id}/versions", response={200: list[VersionOut], **ERRORS}, tags=["history"])
@@ -312,7 +312,7 @@ def list_versions(request, system_id: SystemIdPath, limit: Limit = 50, offset: O
     if not System.objects.filter(pk=system_id).exists():
         raise ApiError(404, "not_found", f"no system with id {system_id!r}")
     rows = FactsheetVersion.objects.filter(system_id=system_id).select_related("published_by", "author")
-    return 200, [_version_out(r) for r in rows[offset: offset + _page(limit)]]
+    return [_version_out(r) for r in rows[offset: offset + _page(limit)]]
 
 
 @router.get("/systems/{system_id}/versions/{version}", response={200: VersionDataOut, **ERRORS}, tags=["history"])
@@ -320,7 +320,7 @@ def get_version(request, system_id: SystemIdPath, version: VersionPath):
     row = FactsheetVersion.objects.filter(system_id=system_id, version=version).first()
     if row is None:
         raise ApiError(404, "not_found", f"{system_id!r} has no version {version}")
-    return 200, _version_out(row, with_data=True)
+    return _version_out(row, with_data=True)
 
 
 @router.get("/systems/{system_id}/diff", response={200: DiffOut, **ERRORS}, tags=["history"])
@@ -332,7 +332,7 @@ def diff_versions(
     for number, data in ((a, old), (b, new)):
         if data is None:
             raise ApiError(404, "not_found", f"{system_id!r} has no version {number}")
-    return 200, {"system_id": system_id, "a": a, "b": b, "changes": [c.as_dict() for c in diff(old, new)]}
+    return {"system_id": system_id, "a": a, "b": b, "changes": [c.as_dict() for c in diff(old, new)]}
 
 
 @router.get("/audit", auth=token_auth, response={200: list[AuditOut], **ERRORS}, tags=["audit"])
@@ -343,7 +343,7 @@ def audit_log(request, action: Word = None, limit: Limit = 100, offset: Offset =
     rows = AuditEntry.objects.all()
     if action:
         rows = rows.filter(action=action)
-    return 200, [
+    return [
         {"at": e.at, "actor": e.actor_name, "action": e.action, "target_type": e.target_type,
          "target_id": e.target_id, "address": e.address, "details": e.details}
         for e in rows[offset: offset + _page(limit)]
