@@ -9,8 +9,11 @@ from .models import ApiToken, Profile, Role, Scope
 PASSWORD = "correct-horse-battery-staple-42"
 
 
-def make_user(username: str, role: str | None, jurisdictions=(), password: str = PASSWORD):
-    """A user with a role (None: an account without one); admins are superusers."""
+def make_user(username: str, role: str | None, jurisdictions=(), password: str | None = PASSWORD):
+    """A user with a role (None: an account without one); admins are superusers.
+
+    `password=None` gives an unusable password (no hashing: fast, for force_login).
+    """
     user = get_user_model().objects.create_user(
         username, password=password, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN
     )
