@@ -10,17 +10,40 @@ from __future__ import annotations
 import functools
 import hashlib
 
+from django.apps import apps
 from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import HttpResponse
 
 from .store import snapshot
 
 TIMEOUT = 600
 
+# Other data shown on atlas pages (recent and related resources, price charts, members):
+# (model, field whose maximum moves on every change). A change to any of them, like a
+# publication, changes the key.
+SHOWN_ELSEWHERE = [
+    ("library.Resource", "updated_at"),
+    ("prices.PriceImport", "imported_at"),
+    ("partnership.StatusChange", "recorded_at"),
+]
+
+
+def data_stamp() -> str:
+    parts = [snapshot().etag]
+    for label, field in SHOWN_ELSEWHERE:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        agg = model.objects.aggregate(n=Count("pk"), latest=Max(field))
+        parts.append(f"{agg['n']}:{agg['latest'].timestamp() if agg['latest'] else 0}")
+    return "|".join(parts)
+
 
 def _key(request) -> str:
-    digest = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-    return f"etsatlas:page:{snapshot().etag}:{digest}"
+    digest = hashlib.sha1(f"{data_stamp()} {request.get_full_path()}".encode()).hexdigest()
+    return f"etsatlas:page:{digest}"
 
 
 def cached_response(view):
