@@ -85,7 +85,7 @@ def _volumes(supplies: list[SystemSupply], factors: list[float], fixed: list[flo
         theta = -low / (high - low) if high > low else 1.0
         theta = min(max(theta, 0.0), 1.0)
     out = []
-    for i, (left, right, k, f) in enumerate(zip(lefts, rights, factors, fixed)):
+    for i, (left, right, k) in enumerate(zip(lefts, rights, factors)):
         v = _blend(left, right, theta)
         v["price"] = k * price
         v["ceiling_sold"] = ceiling_sold[i]
