@@ -57,3 +57,55 @@ def known_values(sheet: Factsheet) -> KnownValues:
         floor=level(pm.floor, "floor"), ceiling=level(pm.ceiling, "ceiling"), penalty=penalty, tiers=tiers,
         offset_limit_pct=_fact(offsets.limit_pct, "offset limit") if offsets and offsets.limit_pct else None,
     )
+
+
+def link_preview(sheets, base):
+    """The `simulate` hook of `etsatlas.compat.assess`: flows and linked price from the simulator.
+
+    Prices are taken in the preview's common currency; each system's own price levels (floor,
+    ceiling, penalty, reserve triggers) are converted with the rate implied by its latest price.
+    Returns None (the caller keeps its latest-price preview) when a cap or price is unknown.
+    """
+    from etsatlas.compat.preview import Preview
+    from etsatlas.market import ScenarioError, SolveError, parse_scenario, simulate
+    from etsatlas.market.calibration import prefill
+
+    if not base.prices or len(sheets) < 2:
+        return None
+    systems = []
+    for sheet in sheets:
+        known = known_values(sheet)
+        common = base.prices.get(sheet.id)
+        own = known.price.value
+        if common is None or not own:
+            return None
+        system = prefill(known)["system"]
+        if system is None or system["mac"]["slope"] is None:
+            return None
+        rate = common / own
+        system["mac"]["slope"] *= rate
+        for name in ("floor", "ceiling", "penalty"):
+            if name in system:
+                system[name] *= rate
+        for tier in system.get("ccr", []):
+            tier["trigger"] *= rate
+        systems.append(system)
+    links = [{"between": [a["id"], b["id"]]} for i, a in enumerate(systems) for b in systems[i + 1 :]]
+    try:
+        result = simulate(parse_scenario({"systems": systems, "links": links}))
+    except (ScenarioError, SolveError):
+        return None
+    linked = result["linked"]
+    flows = {sid: round(-v["net_imports"], 3) for sid, v in linked.items()}
+    price = next(iter(linked.values()))["price"]
+    return Preview(
+        "Market simulator: linear MACs calibrated to each system's latest price, BAU = cap + 10 % "
+        "(an assumption), caps fully auctioned, all systems linked two-way.",
+        currency=base.currency,
+        prices={sid: round(v["price"], 2) for sid, v in linked.items()},
+        sellers=[sid for sid, f in flows.items() if f > 0],
+        buyers=[sid for sid, f in flows.items() if f < 0],
+        price_range=(round(price, 2), round(price, 2)),
+        flows_mt=flows,
+        reason=None,
+    )
