@@ -16,7 +16,6 @@ from pydantic import Field, model_validator
 from . import msr as msr_rules
 from .kernel import abatement, pack
 from .scenario import Mac, Model, NonNeg, Scenario
-from .scenario import System as SingleSystem
 
 Array = np.ndarray
 Series = NonNeg | list[NonNeg]
@@ -75,8 +74,8 @@ class Horizon(Model):
 def _mac_pack(h: Horizon, bau: Array) -> Any:
     """Packed MACs normalised at each system's largest BAU over the horizon."""
     top = bau.max(axis=0)
-    systems = [SingleSystem(id=s.id, bau=float(b), cap=0.0, mac=s.mac) for s, b in zip(h.systems, top)]
-    return pack([Scenario(systems=systems)])
+    systems = [{"id": s.id, "bau": float(b), "cap": 0.0, "mac": s.mac} for s, b in zip(h.systems, top)]
+    return pack([Scenario.model_validate({"systems": systems})])
 
 
 def hotelling(pk: Any, bau: Array, supply: Array, *, rate: float, bank0: Array, borrowing: float) -> dict[str, Array]:
@@ -130,7 +129,7 @@ def _msr_adjustment(h: Horizon, bank: Array) -> Array:
     tnac = {h.start - 1: h.bank * 1e6} | {h.start + i: float(b) * 1e6 for i, b in enumerate(bank)}
     adj = np.zeros(h.years)
     for p in msr_rules.schedule(tnac, h.msr.rules, holdings=h.msr.holdings * 1e6):
-        months = p.as_dict()["months"]
+        months = p.months
         per_month = (p.intake - p.release) / months / 1e6
         for k in range(months):
             year = p.start.year + (p.start.month - 1 + k) // 12

@@ -139,6 +139,7 @@ def pack(scenarios: list[Scenario]) -> Packed:
                 pk.elastic[si, i], pk.coef[si, i], pk.eta[si, i] = True, x.mac.coefficient, x.mac.elasticity
             else:
                 pts = points[si][i]
+                assert pts is not None  # piecewise or linear: normalised above
                 pk.npts[si, i] = len(pts)
                 pk.q[si, i], pk.m[si, i] = zip(*(pts + [pts[-1]] * (K - len(pts))))
             for attr in ("floor", "ceiling", "penalty"):
@@ -284,7 +285,7 @@ def _find_interval(pk: Packed, rows: Rows, onehot: Array, cand: Array) -> tuple[
     if R * G * C * max(pk.m.shape[2], 4) <= FULL_SEARCH_LIMIT:
         prices = np.broadcast_to(cand[:, None, :], (R, G, C))
         ok = _balance(pk, rows, onehot, prices, True) >= 0
-        return np.argmax(ok, axis=2), ok.any(axis=2)
+        return np.argmax(ok, axis=2), np.asarray(ok.any(axis=2))
     lo, hi = np.full((R, G), -1), np.full((R, G), C - 1)
     feasible = np.ones((R, G), bool)  # the root step checks the last candidate
     while np.any(hi - lo > 1):

@@ -168,7 +168,7 @@ class Scenario(Model):
     description: str | None = Field(None, description="What the scenario shows.")
     systems: list[System] = Field(min_length=1, max_length=MAX_SYSTEMS, description="The systems.")
     links: list[Link] = Field(default_factory=list, max_length=200, description="Links between systems.")
-    uncertainty: Uncertainty = Field(default_factory=Uncertainty, description="Monte Carlo spreads.")
+    uncertainty: Uncertainty = Field(default_factory=lambda: Uncertainty.model_validate({}), description="Monte Carlo spreads.")
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
