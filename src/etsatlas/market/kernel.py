@@ -253,15 +253,18 @@ class Rows:
     fixed: Array  # (R, n) fixed inflows (own tonnes) from links at a bound
 
     @cached_property
+    def groups(self) -> int:
+        """Number of group slots: labels run from 0 to groups - 1."""
+        return int(self.labels.max()) + 1 if self.labels.size else 1
+
+    @cached_property
     def flat_labels(self) -> Array:
         """Index of each system's group in a flattened (R * G) array."""
-        R, n = self.labels.shape
-        return np.arange(R)[:, None] * n + self.labels
+        return np.arange(self.labels.shape[0])[:, None] * self.groups + self.labels
 
     @property
     def onehot(self) -> Array:
-        n = self.labels.shape[1]
-        return self.labels[:, :, None] == np.arange(n)  # (R, n system, G group)
+        return self.labels[:, :, None] == np.arange(self.groups)  # (R, n system, G group)
 
 
 def _group_sum(rows: Rows, onehot: Array, values: Array) -> Array:
@@ -281,7 +284,7 @@ def _balance(pk: Packed, rows: Rows, onehot: Array, group_price: Array, right: b
 
 def _find_interval(pk: Packed, rows: Rows, onehot: Array, cand: Array) -> tuple[Array, Array]:
     """Index of the first candidate with non-negative right balance, per group; and feasibility."""
-    R, G, C = rows.labels.shape[0], rows.labels.shape[1], cand.shape[1]
+    R, G, C = rows.labels.shape[0], onehot.shape[2], cand.shape[1]
     if R * G * C * max(pk.m.shape[2], 4) <= FULL_SEARCH_LIMIT:
         prices = np.broadcast_to(cand[:, None, :], (R, G, C))
         ok = _balance(pk, rows, onehot, prices, True) >= 0
