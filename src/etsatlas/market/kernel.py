@@ -19,6 +19,7 @@ from .reference import FIELDS, Row
 from .scenario import ElasticMac, Scenario
 
 Array = np.ndarray
+FEW_SYSTEMS = 40  # up to this many (row, system) pairs, np.interp per system beats the vectorised search
 FULL_SEARCH_LIMIT = 3_000_000
 CHUNK_SYSTEMS = 16_384  # systems solved together in large batches
 LEVEL_TOL = 1e-13  # a price within this relative distance of a level is at the level  # rows solved together in large batches
@@ -165,18 +166,32 @@ def _gather(a: Array, j: Array) -> Array:
 def abatement(pk: Packed, x: Array) -> Array:
     """Abatement at own price x (R, n, C), capped at BAU."""
     bau = pk.bau[..., None]
-    m_flat, q_flat, slope_flat, last = pk.segments
-    # Index of the segment holding x: the number of MAC points at or below it, minus one.
-    below = (pk.m[:, :, None, :] <= x[..., None]).view(np.uint8).sum(-1, dtype=np.uint8)  # K <= 202
-    idx = pk.point_base + np.maximum(below.astype(np.intp) - 1, 0)
-    inner = q_flat[idx] + (x - m_flat[idx]) * slope_flat[idx]
-    pwl = np.where(x >= last[..., None], bau, np.where(x <= pk.m[:, :, :1], 0.0, inner))
+    R, n, C = x.shape
+    if R * n <= FEW_SYSTEMS and C > 1:  # a few systems at many prices: one C-level interp per system
+        pwl = np.empty_like(x)
+        for r in range(R):
+            for i in range(n):
+                k = pk.npts[r, i]
+                pwl[r, i] = np.interp(x[r, i], pk.m[r, i, :k], pk.q[r, i, :k])
+    else:
+        pwl = _abatement_flat(pk, x)
     if not pk.any_elastic:
         return pwl
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         top = ((pk.bau / pk.coef) ** (1 / pk.eta))[..., None]
         ce = np.where(x >= top, bau, np.minimum(pk.coef[..., None] * np.maximum(x, 0.0) ** pk.eta[..., None], bau))
     return np.where(pk.elastic[..., None], ce, pwl)
+
+
+def _abatement_flat(pk: Packed, x: Array) -> Array:
+    """Piecewise abatement for many systems at once: find each segment by counting MAC points."""
+    bau = pk.bau[..., None]
+    m_flat, q_flat, slope_flat, last = pk.segments
+    # Index of the segment holding x: the number of MAC points at or below it, minus one.
+    below = (pk.m[:, :, None, :] <= x[..., None]).view(np.uint8).sum(-1, dtype=np.uint8)  # K <= 202
+    idx = pk.point_base + np.maximum(below.astype(np.intp) - 1, 0)
+    inner = q_flat[idx] + (x - m_flat[idx]) * slope_flat[idx]
+    return np.where(x >= last[..., None], bau, np.where(x <= pk.m[:, :, :1], 0.0, inner))
 
 
 def _at(pk: Packed, x: Array, name: str, right: bool | Array) -> Array:
@@ -223,10 +238,27 @@ def parts(pk: Packed, x: Array, right: bool | Array) -> dict[str, Array]:
 
 
 def breakpoints(pk: Packed) -> Array:
-    """Candidate prices (S, n, B) in each system's own price; 0 stands in for absent levels."""
+    """Candidate prices (S, n, B) in each system's own price; 0 stands in for absent levels.
+
+    Rules absent from the whole batch add no candidates (fewer candidates, a shorter search).
+    """
     finite = lambda a: np.where(np.isfinite(a), a, 0.0)
-    top = np.where(pk.elastic, (pk.bau / pk.coef) ** (1 / pk.eta), np.take_along_axis(pk.m, (pk.npts - 1)[..., None], 2)[..., 0])
-    # Where the offset limit starts to bind: limit * emissions(p) equals the credits offered so far.
+    has = pk.features
+    pieces = [np.where(pk.elastic[..., None], 0.0, pk.m)]
+    if pk.any_elastic:
+        pieces.append(np.where(pk.elastic, (pk.bau / pk.coef) ** (1 / pk.eta), 0.0)[..., None])
+    for name, flag in (("floor", "floor"), ("ecr_trigger", "ecr"), ("ceiling", "ceiling"), ("penalty", "penalty")):
+        if has[flag]:
+            pieces.append(finite(getattr(pk, name))[..., None])
+    if has["tiers"]:
+        pieces.append(finite(pk.tier_trigger))
+    if has["offsets"]:
+        pieces += [finite(pk.offer_price), _limit_switches(pk)]
+    return np.concatenate(pieces, axis=2)
+
+
+def _limit_switches(pk: Packed) -> Array:
+    """Prices where an offset limit starts to bind: limit * emissions(p) equals the credits offered so far."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(np.isfinite(pk.limit) & (pk.limit > 0), pk.limit, np.inf)[..., None]
         target = pk.bau[..., None] - np.cumsum(pk.offer_qty, axis=2) / share
@@ -237,13 +269,7 @@ def breakpoints(pk: Packed) -> Array:
         q0, q1, m0, m1 = _gather(pk.q, j), _gather(pk.q, j + 1), _gather(pk.m, j), _gather(pk.m, j + 1)
         pwl = np.where(q1 > q0, m0 + (target - q0) * (m1 - m0) / (q1 - q0), m0)
         ce = (target / pk.coef[..., None]) ** (1 / pk.eta[..., None])
-    switch = np.where(ok, np.where(pk.elastic[..., None], ce, pwl), 0.0)
-    pieces = [
-        np.where(pk.elastic[..., None], 0.0, pk.m), top[..., None], finite(pk.floor)[..., None],
-        finite(pk.ecr_trigger)[..., None], finite(pk.tier_trigger), finite(pk.ceiling)[..., None],
-        finite(pk.penalty)[..., None], finite(pk.offer_price), switch,
-    ]
-    return np.concatenate(pieces, axis=2)
+    return np.where(ok, np.where(pk.elastic[..., None], ce, pwl), 0.0)
 
 
 @dataclass
