@@ -211,7 +211,7 @@ def parts(pk: Packed, x: Array, right: bool | Array) -> dict[str, Array]:
     """Volumes of every system at own prices x (R, n, C), from the right or left side (per C if an array)."""
     e = lambda a: a[..., None]
     has = pk.features
-    zero = np.zeros_like(x)
+    zero = np.zeros(x.shape)
     xe = np.minimum(x, e(pk.penalty)) if has["penalty"] else x
     a = abatement(pk, xe)
     emissions = e(pk.bau) - a
@@ -284,6 +284,11 @@ class Rows:
         return int(self.labels.max()) + 1 if self.labels.size else 1
 
     @cached_property
+    def all_in_one(self) -> bool:
+        """Every system of every row in group 0."""
+        return not self.labels.any()
+
+    @cached_property
     def flat_labels(self) -> Array:
         """Index of each system's group in a flattened (R * G) array."""
         return np.arange(self.labels.shape[0])[:, None] * self.groups + self.labels
@@ -295,15 +300,24 @@ class Rows:
 
 def _group_sum(rows: Rows, onehot: Array, values: Array) -> Array:
     """Sum of factor * value over each group's members: (R, n, C) -> (R, G, C)."""
+    if onehot.shape[2] == 1 and rows.all_in_one:  # one group per row: a plain weighted sum
+        return (values * rows.factors[..., None]).sum(axis=1, keepdims=True)
     return np.einsum("ric,rig->rgc", values * rows.factors[..., None], onehot)
 
 
 def _balance(pk: Packed, rows: Rows, onehot: Array, group_price: Array, right: bool | Array) -> Array:
     """Group excess supply (R, G, C) at group prices (R, G, C); +inf where a ceiling offers supply."""
     R, G, C = group_price.shape
-    x = rows.factors[..., None] * group_price.reshape(R * G, C)[rows.flat_labels]
+    if G == 1 and rows.all_in_one:
+        x = rows.factors[..., None] * group_price
+    else:
+        x = rows.factors[..., None] * group_price.reshape(R * G, C)[rows.flat_labels]
     p = parts(pk, x, right)
     total = _group_sum(rows, onehot, p["excess"] + rows.fixed[..., None])
+    if not pk.features["ceiling"]:
+        return total
+    if G == 1 and rows.all_in_one:
+        return np.where(p["ceiling"].any(axis=1, keepdims=True), np.inf, total)
     capped = np.einsum("ric,rig->rgc", p["ceiling"].astype(float), onehot) > 0
     return np.where(capped, np.inf, total)
 
