@@ -123,3 +123,9 @@ def test_python_load_reads_the_database(sample):
     frame = load(systems="nz-ets", series="all", currency="EUR")
     assert set(frame["series"]) == {"price", "fixed_price_option"}
     assert frame.loc[frame["series"] == "price", "value"].round(6).tolist() == [round(33.5 * 0.56, 6), round(58 * 0.56, 6)]
+
+
+def test_api_answers_change_after_a_new_import(client, sample):
+    assert client.get("/api/v1/prices?systems=eu-ets&market=secondary").json()["count"] == 2
+    import_bytes(b"system,date,market,series,value,currency\neu-ets,2025-01-02,secondary,price,70,EUR\n", "more.csv")
+    assert client.get("/api/v1/prices?systems=eu-ets&market=secondary").json()["count"] == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from typing import Any
 
 import pandas as pd
@@ -11,7 +12,10 @@ import pandas as pd
 from etsatlas.prices import Query, make_query, run, summarise
 from etsatlas.prices.levels import PRICE, level_label
 
-from .data import frames
+from .data import data_version, frames
+
+_results: dict[tuple, Any] = {}
+_results_lock = threading.Lock()
 
 DEFAULT_SYSTEMS = ["eu-ets", "uk-ets", "cn-ets", "kr-ets", "nz-ets", "ca-cat", "rggi"]
 EXPORT_COLUMNS = ["system", "system_name", "date", "market", "series", "value", "currency", "rate_estimated"]
@@ -50,6 +54,20 @@ def query_from_params(params: dict[str, Any], *, page: bool = False) -> Query:
 def table(query: Query) -> pd.DataFrame:
     observations, rates = frames()
     return run(observations, rates, query)
+
+
+def cached(kind: str, query: Query, build):
+    """Results per query, kept until the next import (frames() identifies the data by its version)."""
+    key = (kind, data_version(), query)
+    with _results_lock:
+        if key in _results:
+            return _results[key]
+    value = build()
+    with _results_lock:
+        if len(_results) >= 64:
+            _results.pop(next(iter(_results)))
+        _results[key] = value
+    return value
 
 
 def summary(query: Query) -> list[dict[str, Any]]:
