@@ -121,13 +121,17 @@ def _insert(model, columns: dict[str, Any]) -> None:
         return
     names = list(frame.columns)
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(fields[n].column) for n in names)}) "
-        f"VALUES ({', '.join(['%s'] * len(names))})"
-    )
+    table, cols = quote(model._meta.db_table), ", ".join(quote(fields[n].column) for n in names)
     values = [frame[n].astype(object).where(frame[n].notna(), None).tolist() for n in names]
+    rows = list(zip(*values))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(zip(*values)))
+        if connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path: one stream instead of a statement per row.
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(names))})", rows)
 
 
 def _revise(rows: pd.DataFrame, record: PriceImport) -> None:
