@@ -38,8 +38,8 @@ def main() -> None:
     django.setup()
     import pandas as pd
     from django.db import connection
-    from django.test.utils import setup_test_environment
     from django.test import Client
+    from django.test.utils import setup_test_environment
 
     from etsatlas.web.prices.importing import import_bytes
     from etsatlas.web.prices.models import ExchangeRate, Observation, PriceImport, Revision

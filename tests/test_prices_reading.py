@@ -161,11 +161,11 @@ def test_rggi_2018_stability_3_is_kept_as_a_generic_level_with_a_warning(newer):
 
 def test_missing_rate_uses_the_nearest_earlier_one_and_flags_it():
     data = (
-        "system,date,market,series,value,currency,eur_rate,usd_rate\n"
-        "nz-ets,2024-01-02,secondary,price,50,NZD,0.5,0.6\n"
-        "nz-ets,2024-01-05,secondary,price,60,NZD,,\n"
-        "eu-ets,2024-01-05,secondary,price,70,EUR,1,1.1\n"
-    ).encode()
+        b"system,date,market,series,value,currency,eur_rate,usd_rate\n"
+        b"nz-ets,2024-01-02,secondary,price,50,NZD,0.5,0.6\n"
+        b"nz-ets,2024-01-05,secondary,price,60,NZD,,\n"
+        b"eu-ets,2024-01-05,secondary,price,70,EUR,1,1.1\n"
+    )
     frame = load(read_price_bytes(data, "tidy.csv"), currency="EUR", market="secondary").set_index(["system", "date"])
     assert frame.loc[("nz-ets", pd.Timestamp("2024-01-05")), "value"] == pytest.approx(30)
     assert frame.loc[("nz-ets", pd.Timestamp("2024-01-05")), "rate_estimated"]

@@ -78,9 +78,7 @@ def make_query(
     if bad := [m for m in markets if m not in MARKETS]:
         raise QueryError("market", f"market={bad[0]!r} is not one of all, {', '.join(MARKETS)}")
     names = _split(series) if series is not None else (PRICE,)
-    if "all" in names:
-        names = ()
-    elif "levels" in names:
+    if "all" in names or "levels" in names:
         names = ()
     if bad := [s for s in names if s not in LEVELS and not s.replace("_", " ").split()[-1].isdigit()]:
         raise QueryError("series", f"series={bad[0]!r} is not 'all', 'price' or a level ({', '.join(LEVELS)})")
@@ -171,7 +169,7 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "min": {"date": lo["date"].date().isoformat(), "value": float(lo["value"])},
             "max": {"date": hi["date"].date().isoformat(), "value": float(hi["value"])},
             "annual_mean": {int(y): float(v) for y, v in annual.items()},
-            "observations": int(len(g)),
+            "observations": len(g),
             "rate_estimated": bool(g["rate_estimated"].any()),
         })
     return rows

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .aliases import GroupName, parse_group_name
 from .levels import PRICE, name_levels
-from .problems import Problem, PriceFileError
+from .problems import PriceFileError, Problem
 from .text import CsvText, read_cells
 
 TIDY_COLUMNS = [

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .problems import Problem, PriceFileError
+from .problems import PriceFileError, Problem
 
 # Cells read as missing: ICAP writes a single space in its separator columns.
 BLANKS = ["", " ", "  ", "\t"]

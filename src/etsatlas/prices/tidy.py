@@ -19,7 +19,7 @@ import pandas as pd
 
 from .icap import Parsed
 from .levels import LEVELS
-from .problems import Problem, PriceFileError
+from .problems import PriceFileError, Problem
 from .text import BLANKS, CsvText, read_cells
 
 REQUIRED = ["system", "date", "market", "series", "value", "currency"]

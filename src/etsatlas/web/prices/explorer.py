@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 import pandas as pd
+from django.db import DatabaseError
 
 from etsatlas.prices import Query, make_query, run, summarise
 from etsatlas.prices.levels import PRICE, level_label
@@ -26,7 +27,7 @@ def system_names() -> dict[str, str]:
         from etsatlas.web.atlas.store import snapshot
 
         return {s.id: s.display_name for s in snapshot().sheets}
-    except Exception:  # the knowledge base is optional for prices (not seeded yet)
+    except (DatabaseError, ValueError):  # the knowledge base is optional for prices (not seeded yet)
         return {}
 
 
