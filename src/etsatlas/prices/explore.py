@@ -118,8 +118,9 @@ def convert(observations: pd.DataFrame, rates: pd.DataFrame, currency: str) -> p
         return out[COLUMNS]
     column = "eur_rate" if currency == "EUR" else "usd_rate"
     table = rates.loc[rates[column].notna(), ["currency", "date", column]].rename(columns={"date": "rate_date", column: "rate"})
+    table = table.astype({"currency": str, "rate": float}).assign(rate_date=pd.to_datetime(table["rate_date"]))
     table = table.sort_values("rate_date")
-    foreign = out[out["currency"] != currency].sort_values("date")
+    foreign = out[out["currency"] != currency].astype({"currency": str}).sort_values("date")
     merged = pd.merge_asof(
         foreign, table, left_on="date", right_on="rate_date", by="currency", direction="backward",
     )
@@ -157,7 +158,8 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
         latest = g.iloc[-1]
         year_ago = g[g["date"] <= latest["date"] - pd.DateOffset(years=1)]
         before = year_ago.iloc[-1] if len(year_ago) else None
-        change = float(latest["value"] - before["value"]) if before is not None else None
+        base = float(before["value"]) if before is not None else None
+        change = float(latest["value"]) - base if base is not None else None
         lo, hi = g.loc[g["value"].idxmin()], g.loc[g["value"].idxmax()]
         annual = g.groupby(g["date"].dt.year)["value"].mean()
         rows.append({
@@ -165,7 +167,7 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "latest": {"date": latest["date"].date().isoformat(), "value": float(latest["value"])},
             "year_ago": {"date": before["date"].date().isoformat(), "value": float(before["value"])} if before is not None else None,
             "change_1y": change,
-            "change_1y_pct": (change / float(before["value"]) * 100) if before is not None and before["value"] else None,
+            "change_1y_pct": (change / base * 100) if change is not None and base else None,
             "min": {"date": lo["date"].date().isoformat(), "value": float(lo["value"])},
             "max": {"date": hi["date"].date().isoformat(), "value": float(hi["value"])},
             "annual_mean": {int(y): float(v) for y, v in annual.items()},
