@@ -32,7 +32,7 @@ def stitch(observations: pd.DataFrame, *, rtol: float = 1e-9) -> tuple[pd.DataFr
             warnings.append(Problem(
                 "download_duplicate", f"{count} date(s) appear in two groups with the same value; counted once",
             ))
-        for key, row in spread[~agree].iterrows():
+        for key in spread.index[~agree]:
             system, market, series, date = key  # type: ignore[misc]
             rows = overlap.set_index(KEY).loc[key]
             where = "; ".join(f"{s}: {v:g} (line {n})" for s, v, n in zip(rows["source"], rows["value"], rows["line"]))
