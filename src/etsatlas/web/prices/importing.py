@@ -18,6 +18,7 @@ import pandas as pd
 from django.db import connection, transaction
 
 from etsatlas.prices import PriceFile, read_price_bytes
+from etsatlas.web.accounts.audit import record as audit
 
 from .models import ExchangeRate, Observation, PriceImport, Revision
 
@@ -51,7 +52,7 @@ class _DryRun(Exception):
 
 def import_bytes(data: bytes, file_name: str, *, dry_run: bool = False, skip_unknown: bool = False) -> ImportReport:
     """Read, check and store one file. Raises etsatlas.prices.PriceFileError (nothing stored) on bad input."""
-    price_file = read_price_bytes(data, file_name, skip_unknown=skip_unknown)
+    price_file = read_price_bytes(data, file_name, skip_unknown=skip_unknown, known_systems=_knowledge_base_ids())
     return store(price_file, dry_run=dry_run)
 
 
@@ -95,6 +96,16 @@ def _write(price_file: PriceFile, report: ImportReport) -> None:
     record.added, record.revised, record.unchanged, record.rates_added = report.added, report.revised, report.unchanged, report.rates_added
     record.save(update_fields=["added", "revised", "unchanged", "rates_added"])
     report.import_id = record.id
+    audit(None, "prices.import", "prices.PriceImport", record.id, file=record.file_name, sha256=record.sha256,
+          added=record.added, revised=record.revised, unchanged=record.unchanged)
+
+
+def _knowledge_base_ids() -> set[str] | None:
+    """Ids a tidy CSV may use: the published systems, once the knowledge base is seeded."""
+    from etsatlas.web.atlas.models import System
+
+    ids = set(System.objects.values_list("id", flat=True))
+    return ids or None
 
 
 def _stored_observations(systems: list[str]) -> pd.DataFrame:
