@@ -118,7 +118,7 @@ class IcapExport:
         currencies = np.full((n_rows, n_groups), "", dtype=object)
         for slot, (_, group) in enumerate(known):
             rate_codes = [m.group(1).upper() for h in group.columns.values() if (m := _RATE.match(h.lower()))]
-            currencies[:, slot] = self.currency_column(group, body, rate_codes[0] if rate_codes else None).to_numpy()
+            currencies[:, slot] = self.currency_column(group, body, rate_codes[0] if rate_codes else None)
             for i, header in group.columns.items():
                 h = header.lower()
                 if (rate := _RATE.match(h)) is not None:
@@ -226,22 +226,27 @@ class IcapExport:
             ))
         return dates
 
-    def currency_column(self, group: Group, body: pd.DataFrame, header_currency: str | None) -> pd.Series:
+    def currency_column(self, group: Group, body: pd.DataFrame, header_currency: str | None) -> np.ndarray:
         """Each row's currency: the "Market Currency" cell, else the code in the rate headers."""
         index = next((i for i, h in group.columns.items() if h.lower() == "market currency"), None)
         fallback = header_currency or ""
+        cells = np.full(len(body), fallback, dtype=object)
         if index is None:
             if not fallback:
                 self.errors.append(Problem("bad_currency", f"group {group.name.title!r} names no currency", line=2, column=group.first_column + 1))
-            return pd.Series(fallback, index=body.index)
-        raw = body.iloc[:, index]
-        codes = {v: str(v).strip().upper() for v in raw.dropna().unique()}
-        cells = raw.map(codes).fillna(fallback)
-        wrong = {c for c in set(codes.values()) if not re.fullmatch(r"[A-Z]{3}", c) or (fallback and c != fallback)}
-        for idx in cells.index[cells.isin(wrong)] if wrong else []:
+            return cells
+        raw = body.iloc[:, index].to_numpy(dtype=object)
+        present = pd.notna(raw)
+        codes = {v: str(v).strip().upper() for v in set(raw[present].tolist())}
+        if len(codes) == 1:
+            cells[present] = next(iter(codes.values()))
+        elif codes:
+            cells[present] = [codes[v] for v in raw[present]]
+        wrong = [c for c in set(codes.values()) if not re.fullmatch(r"[A-Z]{3}", c) or (fallback and c != fallback)]
+        for k in np.flatnonzero(present & np.isin(cells, wrong)) if wrong else []:
             self.errors.append(Problem(
-                "bad_currency", f"{cells[idx]!r} is not the group's currency {fallback or '(a 3-letter ISO code)'}",
-                line=idx + 1, column=index + 1, field=f"{group.name.title} / Market Currency",
+                "bad_currency", f"{cells[k]!r} is not the group's currency {fallback or '(a 3-letter ISO code)'}",
+                line=int(body.index[k]) + 1, column=index + 1, field=f"{group.name.title} / Market Currency",
             ))
         return cells
 
