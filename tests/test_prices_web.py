@@ -129,3 +129,9 @@ def test_api_answers_change_after_a_new_import(client, sample):
     assert client.get("/api/v1/prices?systems=eu-ets&market=secondary").json()["count"] == 2
     import_bytes(b"system,date,market,series,value,currency\neu-ets,2025-01-02,secondary,price,70,EUR\n", "more.csv")
     assert client.get("/api/v1/prices?systems=eu-ets&market=secondary").json()["count"] == 3
+
+
+def test_api_without_data_says_how_to_import(client, db):
+    assert client.get("/api/v1/prices").json()["count"] == 0
+    error = client.get("/api/v1/prices?systems=eu-ets").json()["error"]
+    assert error["field"] == "systems" and "etsatlas prices import" in error["message"]

@@ -72,6 +72,8 @@ def make_query(
     system_ids = _split(systems)
     if known_systems is not None:
         unknown = [s for s in system_ids if s not in known_systems]
+        if unknown and not known_systems:
+            raise QueryError("systems", "no price data has been imported yet (etsatlas prices import FILE)")
         if unknown:
             raise QueryError("systems", f"no price data for system(s) {', '.join(unknown)}; known: {', '.join(sorted(known_systems))}")
     markets = tuple(m.lower() for m in _split(market) if m.lower() != "all")
