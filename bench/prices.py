@@ -48,11 +48,16 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         data = args.file.read_bytes()
-        bare, imports = [], []
+        from etsatlas.prices import read_price_bytes
+
+        bare, reads, imports = [], [], []
         for _ in range(args.repeat):
             t = time.perf_counter()
             pd.read_csv(args.file, low_memory=False)
             bare.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            read_price_bytes(data, args.file.name)
+            reads.append(time.perf_counter() - t)
             for model in (Revision, Observation, ExchangeRate, PriceImport):
                 model.objects.all().delete()
             t = time.perf_counter()
@@ -78,6 +83,8 @@ def main() -> None:
     print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} CPU, Python {platform.python_version()}, {vendor}")
     print(f"file: {args.file.name}, {report.observations} observations, {report.rates_added} rates")
     print(f"pandas.read_csv (reference): median {med_bare * 1000:.0f} ms over {args.repeat}")
+    med_read = statistics.median(reads)
+    print(f"read + check + stitch, no database: median {med_read * 1000:.0f} ms, ratio {med_read / med_bare:.1f}x")
     print(f"import into a fresh database: median {med_import * 1000:.0f} ms (min {min(imports) * 1000:.0f}), ratio {med_import / med_bare:.1f}x")
     print(f"GET {url}: cold {cold * 1000:.0f} ms, warm median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms over {args.requests}")
 
