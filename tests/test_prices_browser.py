@@ -48,7 +48,11 @@ def test_explorer_draws_prices_and_levels_and_keeps_the_state_in_the_url(browser
     page.wait_for_url("**currency=USD**", timeout=15_000)
     page.wait_for_selector('#prices-chart[data-drawn="true"]', timeout=30_000)
     assert "USD per tonne" in page.locator("#prices-chart").inner_text()
-    assert "systems=eu-ets" in page.url and "levels=1" in page.url
+    assert "systems=eu-ets" in page.url and "series=price_ceiling" in page.url
+    page.uncheck("input[name=series][value=price_ceiling]")
+    page.wait_for_url(lambda u: "price_ceiling" not in u, timeout=15_000)
+    page.wait_for_selector('#prices-chart[data-drawn="true"]', timeout=30_000)
+    assert page.locator("#prices-chart g.trace.scatter").count() == 4
     assert errors == []
 
 

@@ -36,6 +36,15 @@ def test_page_shows_chart_data_summary_and_downloads(client, sample):
     assert ("qc-cat", "price_ceiling") in names and ("eu-ets", "price") in names
     assert chart["log"] is True
     assert "download.csv?" in html and "systems=eu-ets%2Cqc-cat" in html
+    choices = response.context["series_choices"]
+    assert choices[0] == ("price", "Price", True) and ("price_ceiling", "Price ceiling", True) in choices
+
+
+def test_page_shows_only_the_chosen_series(client, sample):
+    response = client.get("/prices/?systems=qc-cat&series=price,auction_reserve_price&currency=native")
+    assert {t["series"] for t in response.context["chart"]["traces"]} == {"price", "auction_reserve_price"}
+    assert ("price_ceiling", "Price ceiling", False) in response.context["series_choices"]
+    assert "series=price%2Cauction_reserve_price" in response.context["state"]
 
 
 def test_csv_download_is_exactly_what_is_shown(client, sample):

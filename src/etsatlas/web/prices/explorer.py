@@ -52,6 +52,14 @@ def query_from_params(params: dict[str, Any], *, page: bool = False) -> Query:
     )
 
 
+def series_choices(query: Query) -> list[tuple[str, str, bool]]:
+    """(series, label, shown) for every series the chosen systems have: the price first, then levels."""
+    observations, _ = frames()
+    present = observations.loc[observations["system"].isin(query.systems), "series"].unique()
+    names = sorted(present, key=lambda s: (s != PRICE, s))
+    return [(s, level_label(s), not query.series or s in query.series) for s in names]
+
+
 def table(query: Query) -> pd.DataFrame:
     observations, rates = frames()
     return run(observations, rates, query)
