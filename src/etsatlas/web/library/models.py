@@ -60,6 +60,7 @@ class Resource(models.Model):
         max_length=5, choices=vocab.choices(vocab.DATE_PRECISIONS), blank=True,
         help_text="How much of the date is known: day, month or year.",
     )
+    year = models.PositiveSmallIntegerField(null=True, editable=False, db_index=True, help_text="Derived from the date.")
     summary = models.TextField(blank=True, help_text="Markdown; sanitised when shown.")
     url = models.URLField(blank=True, max_length=500, verbose_name="external URL")
     attachment = models.FileField(upload_to="library/", blank=True, validators=[validate_pdf], help_text="PDF only.")
@@ -82,6 +83,10 @@ class Resource(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("library:resource", args=[self.slug])
 
+    def save(self, *args, **kwargs):
+        self.year = self.date.year if self.date else None
+        super().save(*args, **kwargs)
+
     @property
     def type_label(self) -> str:
         return vocab.RESOURCE_TYPES.get(self.type, self.type)
@@ -92,10 +97,6 @@ class Resource(models.Model):
             return "date not known"
         fmt = {"year": "%Y", "month": "%B %Y"}.get(self.date_precision, "%-d %B %Y")
         return self.date.strftime(fmt)
-
-    @property
-    def year(self) -> int | None:
-        return self.date.year if self.date else None
 
     @property
     def summary_html(self) -> str:

@@ -6,6 +6,8 @@ rebuilds a table (dropping its triggers) whenever a later migration alters it.
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection
 
 from .base import START, STOP, SearchBackend, type_weight_sql
@@ -62,6 +64,13 @@ class SqliteBackend(SearchBackend):
 
         return qs.filter(id__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [match_expression(phrases)]))
 
+    def count(self, qs, phrases):
+        if qs.query.where:
+            return super().count(qs, phrases)
+        with connection.cursor() as cursor:  # no other filter: the index alone knows the answer
+            cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match_expression(phrases)])
+            return cursor.fetchone()[0]
+
     def ranked_ids(self, qs, phrases, order, offset, limit):
         sql = (
             f"SELECT r.id, -{BM25} * {type_weight_sql('r.type')} AS score FROM {FTS} JOIN {TABLE} r ON r.id = {FTS}.rowid "
@@ -81,11 +90,13 @@ class SqliteBackend(SearchBackend):
         if not ids:
             return {}
         marks = f"'{START}', '{STOP}'"
-        placeholders = ", ".join(["%s"] * len(ids))
+        # Joining on a list of ids gives FTS5 one rowid at a time; `rowid IN (...)` would make it
+        # build a snippet for every match first and filter afterwards.
         sql = (
-            f"SELECT rowid, highlight({FTS}, 0, {marks}), snippet({FTS}, 1, {marks}, '…', 28) "
-            f"FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})"
+            f"SELECT {FTS}.rowid, highlight({FTS}, 0, {marks}), snippet({FTS}, 1, {marks}, '…', 28) "
+            f"FROM (SELECT value AS id FROM json_each(%s)) ids JOIN {FTS} ON {FTS}.rowid = ids.id "
+            f"WHERE {FTS} MATCH %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match_expression(phrases), *ids])
+            cursor.execute(sql, [json.dumps(ids), match_expression(phrases)])
             return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
