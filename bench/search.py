@@ -55,20 +55,24 @@ def main() -> None:
             cursor.execute("ANALYZE library_resource; ANALYZE library_resourcetag")
     load_s = time.perf_counter() - started
 
-    def timed(func) -> list[float]:
-        times = []
+    cpu: dict[str, list[float]] = {}
+
+    def timed(func, name: str) -> list[float]:
+        times, cpu[name] = [], []
         for _ in range(args.repeat):
             for params in QUERIES:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 func(params)
                 times.append((time.perf_counter() - t0) * 1000)
+                cpu[name].append((time.process_time() - c0) * 1000)
         return times
 
-    ranked = timed(lambda p: search(Query.from_params(p), facets=False))
-    page = timed(lambda p: search(Query.from_params(p)))
-    reference = timed(lambda p: naive_search(Query.from_params(p)))
-    report(connection.vendor, args, load_s, {"ranked search": ranked, "search page (with facets)": page,
-                                              "reference: substring scan": reference})
+    series = {
+        "ranked search": timed(lambda p: search(Query.from_params(p), facets=False), "ranked search"),
+        "search page (with facets)": timed(lambda p: search(Query.from_params(p)), "search page (with facets)"),
+        "reference: substring scan": timed(lambda p: naive_search(Query.from_params(p)), "reference: substring scan"),
+    }
+    report(connection.vendor, args, load_s, series, cpu)
 
 
 def naive_search(query) -> list[int]:
@@ -89,16 +93,19 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def report(vendor: str, args, load_s: float, series: dict[str, list[float]]) -> None:
+def report(vendor: str, args, load_s: float, series: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
+    """Wall-clock times, and this process's CPU time (on SQLite that includes the database's work)."""
     ref_p95 = percentile(series["reference: substring scan"], 95)
     print(f"{time.strftime('%Y-%m-%d')} · {platform.node()} · {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores · Python {sys.version.split()[0]} · {vendor}")
+          f"{os.cpu_count()} cores · Python {sys.version.split()[0]} · {vendor} · load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"{args.resources} resources generated in {load_s:.1f} s; {len(QUERIES)} queries x {args.repeat} runs")
-    print("| measure | p50 ms | p95 ms | max ms | p95 / reference p95 |")
-    print("|---|---|---|---|---|")
+    print("| measure | p50 ms | p95 ms | max ms | p95 / reference p95 | CPU p50 ms | CPU p95 ms |")
+    print("|---|---|---|---|---|---|---|")
     for name, values in series.items():
         print(f"| {name} | {statistics.median(values):.2f} | {percentile(values, 95):.2f} | {max(values):.2f} "
-              f"| {percentile(values, 95) / ref_p95:.2f} |")
+              f"| {percentile(values, 95) / ref_p95:.2f} | {statistics.median(cpu[name]):.2f} "
+              f"| {percentile(cpu[name], 95):.2f} |")
 
 
 if __name__ == "__main__":

@@ -67,8 +67,10 @@ class Resource(models.Model):
     sources = models.JSONField(default=list, blank=True, help_text="URLs confirming the facts given here.")
     authors = models.ManyToManyField(Person, through="Authorship", related_name="resources", blank=True)
     organisations = models.ManyToManyField(Organisation, through="Credit", related_name="resources", blank=True)
-    # Derived on save (see search.documents): the text the full-text index reads besides the title.
+    # Derived on save (see search.documents): what the full-text index reads besides the title,
+    # the summary as plain text, and the names and labels around it (people, organisations, tags).
     search_text = models.TextField(blank=True, editable=False)
+    search_keywords = models.TextField(blank=True, editable=False)
     # PostgreSQL only: filled by a trigger, indexed with GIN (migration 0002). Empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

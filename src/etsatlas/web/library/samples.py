@@ -89,10 +89,11 @@ def generate(count: int, seed: int = 7, batch: int = 1000) -> int:
             title = " ".join(rng.choices(words, weights, k=rng.randint(4, 9))).capitalize()
             summary = " ".join(rng.choices(words, weights, k=rng.randint(30, 90)))
             chosen = (rng.sample(topics, rng.randint(1, 3)), rng.sample(systems, rng.randint(0, 2)), [rng.choice(langs)])
-            text = " · ".join([summary, *(vocab.TOPICS[t] for t in chosen[0]), *chosen[1]])
+            type_ = rng.choice(types)
+            keywords = " · ".join([vocab.RESOURCE_TYPES[type_], *(vocab.TOPICS[t] for t in chosen[0]), *chosen[1]])
             date = dt.date(2005 + rng.randrange(21), rng.randint(1, 12), rng.randint(1, 28))
             rows.append(Resource(
-                slug=f"generated-{k}", title=title, type=rng.choice(types), summary=summary, search_text=text,
+                slug=f"generated-{k}", title=title, type=type_, summary=summary, search_text=summary, search_keywords=keywords,
                 date=date, year=date.year, date_precision="day",
             ))
             tags.append(chosen)

@@ -1,4 +1,4 @@
-"""SQLite FTS5: an external-content virtual table over (title, search_text), kept in sync by triggers.
+"""SQLite FTS5: an external-content virtual table over the indexed columns, kept in sync by triggers.
 
 `install()` is idempotent: the migration runs it, and so does post_migrate, because SQLite
 rebuilds a table (dropping its triggers) whenever a later migration alters it.
@@ -13,22 +13,24 @@ from django.db import connection
 from .base import START, STOP, SearchBackend, type_weight_sql
 
 TABLE, FTS = "library_resource", "library_resource_fts"
+COLUMNS = ("title", "search_text", "search_keywords")
 # Title counts ten times the rest of the text, as the 'A' weight does on PostgreSQL.
-BM25 = f"bm25({FTS}, 10.0, 1.0)"
+BM25 = f"bm25({FTS}, 10.0, 1.0, 1.0)"
+_cols, _new, _old = ", ".join(COLUMNS), ", ".join(f"new.{c}" for c in COLUMNS), ", ".join(f"old.{c}" for c in COLUMNS)
 
 CREATE = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(
-        title, search_text, content='{TABLE}', content_rowid='id',
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({_cols}, content='{TABLE}', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2')""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS}_ai AFTER INSERT ON {TABLE} BEGIN
-        INSERT INTO {FTS}(rowid, title, search_text) VALUES (new.id, new.title, new.search_text); END""",
+        INSERT INTO {FTS}(rowid, {_cols}) VALUES (new.id, {_new}); END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS}_ad AFTER DELETE ON {TABLE} BEGIN
-        INSERT INTO {FTS}({FTS}, rowid, title, search_text) VALUES ('delete', old.id, old.title, old.search_text); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {FTS}_au AFTER UPDATE OF title, search_text ON {TABLE} BEGIN
-        INSERT INTO {FTS}({FTS}, rowid, title, search_text) VALUES ('delete', old.id, old.title, old.search_text);
-        INSERT INTO {FTS}(rowid, title, search_text) VALUES (new.id, new.title, new.search_text); END""",
+        INSERT INTO {FTS}({FTS}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS}_au AFTER UPDATE OF {_cols} ON {TABLE} BEGIN
+        INSERT INTO {FTS}({FTS}, rowid, {_cols}) VALUES ('delete', old.id, {_old});
+        INSERT INTO {FTS}(rowid, {_cols}) VALUES (new.id, {_new}); END""",
 ]
 DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
+REBUILD = f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"
 ORDER = {
     "relevance": "score DESC, r.date DESC NULLS LAST, r.id DESC",
     "newest": "r.date DESC NULLS LAST, score DESC, r.id DESC",
@@ -39,11 +41,17 @@ ORDER = {
 
 
 def install(cursor, rebuild: bool = False) -> None:
+    """Create the index and its triggers if absent (or of an older layout), rebuilding it if needed."""
+    cursor.execute(f"SELECT sql FROM sqlite_master WHERE name = '{FTS}'")
+    row = cursor.fetchone()
+    if row and "search_keywords" not in row[0]:
+        for sql in DROP:
+            cursor.execute(sql)
     missing = _triggers(cursor) < 3
     for sql in CREATE:
         cursor.execute(sql)
     if rebuild or missing:
-        cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+        cursor.execute(REBUILD)
 
 
 def _triggers(cursor) -> int:
