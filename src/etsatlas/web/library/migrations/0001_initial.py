@@ -2,8 +2,9 @@
 
 import django.contrib.postgres.search
 import django.db.models.deletion
-import etsatlas.web.library.uploads
 from django.db import migrations, models
+
+import etsatlas.web.library.uploads
 
 
 class Migration(migrations.Migration):
