@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 from etsatlas.web.library.search.operations import VendorRunSQL
 
-
 SQLITE = [
     "DROP TRIGGER IF EXISTS library_resource_fts_ai",
     "DROP TRIGGER IF EXISTS library_resource_fts_ad",

@@ -8,6 +8,8 @@ tags change (see signals.py).
 
 from __future__ import annotations
 
+from django.utils.timezone import now
+
 from .. import vocab
 from ..text import plain_text
 
@@ -44,4 +46,5 @@ def reindex(resource, names: dict[str, str] | None = None) -> None:
     body, keywords = build_search_text(resource, names)
     if (body, keywords) != (resource.search_text, resource.search_keywords):
         resource.search_text, resource.search_keywords = body, keywords
-        type(resource).objects.filter(pk=resource.pk).update(search_text=body, search_keywords=keywords)
+        # updated_at moves too, so caches keyed on it see a renamed author or a new tag.
+        type(resource).objects.filter(pk=resource.pk).update(search_text=body, search_keywords=keywords, updated_at=now())
