@@ -49,6 +49,7 @@ lint: bootstrap
 	$(BIN)/ruff check src tests bench
 
 bench: bootstrap
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/web.py
 
 clean:

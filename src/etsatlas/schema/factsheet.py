@@ -26,8 +26,8 @@ from .fact import Fact
 from .vocab import (
     CapType,
     Gas,
-    LinkType,
     Level,
+    LinkType,
     Market,
     Mechanism,
     Permission,
@@ -73,7 +73,7 @@ class StatusInfo(Model):
     history: list[StatusChange] = Field(default_factory=list, description="Status changes in order.")
 
     @model_validator(mode="after")
-    def _end_after_start(self) -> "StatusInfo":
+    def _end_after_start(self) -> StatusInfo:
         start, end = self.start_year, self.end_year
         if start and end and start.value and end.value and end.value < start.value:
             raise ValueError(f"end_year {end.value} is before start_year {start.value}")
@@ -103,7 +103,7 @@ class Scope(Model):
     note: str | None = Field(None, description="Other scope notes (indirect emissions, opt-ins...).")
 
     @model_validator(mode="after")
-    def _share_is_percent(self) -> "Scope":
+    def _share_is_percent(self) -> Scope:
         share = self.coverage_share_pct
         if share and share.value is not None and not 0 <= share.value <= 100:
             raise ValueError(f"coverage_share_pct {share.value} is not between 0 and 100")
@@ -187,7 +187,7 @@ class PriceManagement(Model):
     note: str | None = Field(None, description="Other price or supply management, in words.")
 
     @model_validator(mode="after")
-    def _floor_below_ceiling(self) -> "PriceManagement":
+    def _floor_below_ceiling(self) -> PriceManagement:
         floor, ceiling = self.floor, self.ceiling
         if floor and ceiling and floor.value and ceiling.value and floor.currency == ceiling.currency:
             if floor.value.value is not None and ceiling.value.value is not None:

@@ -53,16 +53,29 @@ def _line_of(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
     """1-based line of the YAML node at `path`, or of the deepest ancestor that exists."""
     line = node.start_mark.line + 1 if node is not None else None
     for key in path:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == key), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            node = None
+        node = _child(node, key)
         if node is None:
             break
         line = node.start_mark.line + 1
     return line
+
+
+def _child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if k.value == key), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return node.value[key]
+    return None
+
+
+def _as_written(node: yaml.Node | None, loc: list[str | int]) -> list[str | int]:
+    """Drop the inner `value` of a Fact written as a plain value, so the path names the field in the file."""
+    if node is None or len(loc) < 2 or loc[-1] != "value":
+        return loc
+    parent = node
+    for key in loc[:-1]:
+        parent = _child(parent, key)
+    return loc[:-1] if isinstance(parent, yaml.ScalarNode) else loc
 
 
 def _field_path(loc: Sequence[str | int]) -> str:
@@ -83,6 +96,7 @@ def validation_problems(
     problems = []
     for err in exc.errors(include_url=False):
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        loc = _as_written(node, loc)
         problems.append(
             Problem(
                 file=file,

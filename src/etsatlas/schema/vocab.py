@@ -14,7 +14,7 @@ class Vocabulary(str, Enum):
     label: str
     description: str
 
-    def __new__(cls, value: str, label: str, description: str) -> "Vocabulary":
+    def __new__(cls, value: str, label: str, description: str) -> Vocabulary:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

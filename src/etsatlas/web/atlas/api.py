@@ -6,6 +6,8 @@ List and detail carry ETag and Last-Modified derived from the published data, an
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import http_date, parse_http_date_safe
@@ -14,6 +16,7 @@ from ninja import Router
 from etsatlas.schema.loading import factsheet_to_data
 
 from ..core.errors import ApiError
+from .caching import cached_body
 from .exporting import to_csv, to_json
 from .filters import FILTERS, FilterError, parse_query
 from .schema_export import factsheet_json_schema
@@ -116,19 +119,24 @@ def list_systems(request: HttpRequest):
     snap = snapshot()
     if _not_modified(request, snap):
         return _cached(HttpResponse(status=304), snap)
-    matches = query.apply(snap.sheets)
     if fmt == "csv":
-        response = HttpResponse(to_csv(matches), content_type="text/csv; charset=utf-8")
+        text = cached_body(request, lambda: to_csv(query.apply(snap.sheets)))
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="ets-systems.csv"'
         return _cached(response, snap)
     if fmt == "json":
-        response = HttpResponse(to_json(matches), content_type="application/json")
+        text = cached_body(request, lambda: to_json(query.apply(snap.sheets)))
+        response = HttpResponse(text, content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="ets-systems.json"'
         return _cached(response, snap)
-    page = matches[offset : offset + limit]
-    body = {"count": len(matches), "limit": limit, "offset": offset,
-            "results": [_summary(s, snap) for s in page]}
-    return _cached(JsonResponse(body, json_dumps_params={"ensure_ascii": False}), snap)
+
+    def page_json() -> str:
+        matches = query.apply(snap.sheets)
+        body = {"count": len(matches), "limit": limit, "offset": offset,
+                "results": [_summary(s, snap) for s in matches[offset : offset + limit]]}
+        return json.dumps(body, ensure_ascii=False)
+
+    return _cached(HttpResponse(cached_body(request, page_json), content_type="application/json"), snap)
 
 
 @router.get("/systems/{system_id}", summary="One factsheet", response={200: dict})

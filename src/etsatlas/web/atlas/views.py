@@ -10,6 +10,7 @@ from django.views.decorators.http import condition
 from etsatlas import geo, headlines
 from etsatlas.schema import Status
 
+from .caching import cached_response
 from .comparison import MAX_SYSTEMS, MIN_SYSTEMS, compare_rows
 from .filters import FILTERS, SORTS, FilterError, parse_query
 from .store import snapshot
@@ -30,6 +31,7 @@ def _map_data(sheets) -> dict:
 
 
 @condition(etag_func=_etag)
+@cached_response
 def home(request):
     snap = snapshot()
     sheets = snap.sheets
@@ -47,6 +49,7 @@ def home(request):
 
 
 @condition(etag_func=_etag)
+@cached_response
 def system_list(request):
     snap = snapshot()
     try:
@@ -68,6 +71,7 @@ def system_list(request):
 
 
 @condition(etag_func=_etag)
+@cached_response
 def system_detail(request, system_id: str):
     snap = snapshot()
     sheet = snap.by_id.get(system_id)
@@ -84,6 +88,7 @@ def system_detail(request, system_id: str):
     return render(request, "atlas/system_detail.html", context)
 
 
+@cached_response
 def compare(request):
     snap = snapshot()
     raw = [i for item in request.GET.getlist("systems") for i in item.split(",") if i.strip()]

@@ -102,8 +102,6 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/api/v1/docs"):
-            return response  # the OpenAPI viewer ships its own inline bootstrap
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         return response

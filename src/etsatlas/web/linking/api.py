@@ -1,5 +1,30 @@
-"""API routes of this area (mounted under /api/v1/ by etsatlas.web.api)."""
+"""API of the linking assessment (mounted under /api/v1/ by etsatlas.web.api)."""
 
-from ninja import Router
+from __future__ import annotations
+
+from typing import Annotated
+
+from ninja import Query, Router
+
+from ..core.errors import ApiError
+from .selection import SelectionError, select
 
 router = Router()
+
+
+@router.get("/compatibility", summary="Assess a link between 2 to 6 systems")
+def compatibility(
+    request,
+    systems: Annotated[str, Query(description="Comma-separated system ids (2 to 6), e.g. ca-cat,qc-cat.")] = "",
+    edit: Annotated[list[str] | None, Query(description="What-if edit SYSTEM:FIELD=VALUE, repeatable.")] = None,
+    fx: Annotated[str, Query(description="Exchange rates in one common currency, e.g. EUR:1,GBP:1.17.")] = "",
+):
+    """Element-by-element compatibility: `systems`, `overall`, `elements` and `checklist`.
+
+    Unknown ids answer 404; fewer than 2 (or more than 6) ids answer 400.
+    """
+    try:
+        selection = select([systems], edit or [], [fx])
+    except SelectionError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, field=exc.field) from exc
+    return selection.assess().as_dict()

@@ -1,0 +1,76 @@
+"""Whole-response caching keyed by the published data version.
+
+Pages and API answers depend only on the published factsheets and the request, so a key of
+(data ETag, full path) can never serve stale content: a publication changes the ETag. Only
+anonymous GETs are cached; signed-in users see account-specific navigation.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.http import HttpResponse
+
+from .store import snapshot
+
+TIMEOUT = 600
+
+# Other data shown on atlas pages (recent and related resources, price charts, members):
+# (model, field whose maximum moves on every change). A change to any of them, like a
+# publication, changes the key.
+SHOWN_ELSEWHERE = [
+    ("library.Resource", "updated_at"),
+    ("prices.PriceImport", "imported_at"),
+    ("partnership.StatusChange", "recorded_at"),
+]
+
+
+def data_stamp() -> str:
+    parts = [snapshot().etag]
+    for label, field in SHOWN_ELSEWHERE:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        agg = model.objects.aggregate(n=Count("pk"), latest=Max(field))
+        parts.append(f"{agg['n']}:{agg['latest'].timestamp() if agg['latest'] else 0}")
+    return "|".join(parts)
+
+
+def _key(request) -> str:
+    digest = hashlib.sha1(f"{data_stamp()} {request.get_full_path()}".encode()).hexdigest()
+    return f"etsatlas:page:{digest}"
+
+
+def cached_response(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        cacheable = request.method == "GET" and not request.user.is_authenticated
+        if not cacheable:
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        hit = cache.get(key)
+        if hit is not None:
+            status, content_type, content, headers = hit
+            response = HttpResponse(content, status=status, content_type=content_type)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 400, 404) and not getattr(response, "streaming", False):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            kept = [(n, v) for n, v in response.items() if n in {"Content-Disposition", "ETag", "Last-Modified", "Cache-Control"}]
+            cache.set(key, (response.status_code, response["Content-Type"], response.content, kept), TIMEOUT)
+        return response
+
+    return wrapper
+
+
+def cached_body(request, build) -> str | bytes:
+    """The body built by `build()` for this request and data version, computed once."""
+    return cache.get_or_set(_key(request) + ":body", build, TIMEOUT)

@@ -1,0 +1,91 @@
+"""A real browser (Debian's chromium driven by Playwright) on the map, a factsheet and the filters."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from etsatlas import geo
+from etsatlas.schema import Status
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"),
+]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def browser_page(live_server, transactional_db, factsheets):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+    # beside one unless told that this test thread is not serving async code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    from etsatlas.web.atlas.seeding import seed_systems
+
+    seed_systems(factsheets)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        errors: list[str] = []
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page, live_server.url, errors
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _wait_for_map(page) -> int:
+    page.wait_for_selector('#ets-map[data-drawn="true"]', timeout=30_000)
+    return int(page.get_attribute("#ets-map", "data-places"))
+
+
+def _click_place(page, key: str) -> None:
+    """Click the middle of the drawn shape of a place (plotly binds each path to its location)."""
+    box = page.evaluate(
+        """(key) => {
+            const path = Array.from(document.querySelectorAll('path.choroplethlocation'))
+                .find(p => p.__data__ && p.__data__.loc === key);
+            if (!path) return null;
+            const r = path.getBoundingClientRect();
+            return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+        }""",
+        key,
+    )
+    assert box, f"{key} is not drawn on the map"
+    page.mouse.move(box["x"] - 5, box["y"])
+    page.mouse.click(box["x"], box["y"])
+
+
+def test_map_draws_every_place_and_a_click_opens_the_factsheet(browser_page, factsheets):
+    page, url, errors = browser_page
+    page.goto(url + "/")
+    drawn = _wait_for_map(page)
+    assert drawn == len(geo.places(factsheets))
+    assert page.locator("path.choroplethlocation").count() > 40  # EU members, US states, provinces...
+    _click_place(page, "USA-CA")
+    page.wait_for_url("**/systems/ca-cat/", timeout=15_000)
+    assert "California" in page.locator("h1").inner_text()
+    _wait_for_map(page)  # the factsheet shows its own place
+    assert errors == []
+
+
+def test_filtering_the_list_updates_the_count_and_the_map(browser_page, factsheets):
+    page, url, errors = browser_page
+    page.goto(url + "/systems/")
+    assert int(page.inner_text("#match-count")) == len(factsheets)
+    page.check('input[name="status"][value="abolished"]')
+    page.click("text=Apply filters")
+    page.wait_for_url("**status=abolished**")
+    abolished = [s for s in factsheets if s.status.current is Status.ABOLISHED]
+    assert int(page.inner_text("#match-count")) == len(abolished)
+    assert _wait_for_map(page) == len(geo.places(abolished))
+    names = page.locator(".systems-table tbody td:nth-child(2) a").all_inner_texts()
+    assert sorted(names) == sorted(s.display_name for s in abolished)
+    assert errors == []

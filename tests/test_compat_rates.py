@@ -1,0 +1,39 @@
+"""Exchange rates imported with the price data make cross-currency comparisons possible."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from etsatlas.compat.examples import aligned_pair
+from etsatlas.web.atlas.models import System
+
+models = pytest.importorskip("etsatlas.web.prices.models", reason="the prices area is not in this checkout")
+
+
+@pytest.fixture
+def rates(db):
+    imported = models.PriceImport.objects.create(file_name="rates.csv", sha256="0" * 64, layout="tidy", encoding="utf-8")
+    for currency, date, eur in [("GBP", dt.date(2025, 1, 2), 1.10), ("GBP", dt.date(2025, 12, 30), 1.20),
+                                ("USD", dt.date(2025, 12, 30), None)]:
+        models.ExchangeRate.objects.create(currency=currency, date=date, eur_rate=eur, source_import=imported)
+
+
+def test_imported_rates_take_the_latest_rate_of_each_currency(rates):
+    from etsatlas.web.linking.rates import imported_rates
+
+    found, source = imported_rates()
+    assert found == {"EUR": 1.0, "GBP": 1.20}
+    assert "2025-12-30" in source
+
+
+def test_api_compares_prices_with_imported_rates(client, rates):
+    for sheet in aligned_pair():
+        row = System(id=sheet.id)
+        row.apply(sheet)
+        row.save()
+    edit = 'bb-ets:latest_prices=[{"value": 50, "currency": "GBP", "date": "2025-12-02", "basis": "auction"}]'
+    data = client.get("/api/v1/compatibility", {"systems": "aa-ets,bb-ets", "edit": edit}).json()
+    ambition = next(e for e in data["elements"] if e["element"] == "ambition")
+    assert ambition["status"] == "aligned" and "imported price data" in ambition["why"]
