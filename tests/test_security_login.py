@@ -111,6 +111,11 @@ def test_check_deploy_passes_without_warnings_in_production(tmp_path):
     assert '"problems": []' in result.stdout
 
 
+def test_check_deploy_flags_a_disabled_anonymous_rate_limit(tmp_path):
+    result = etsatlas("check", "--deploy", "--json", env=production_env(tmp_path, ETSATLAS_API_ANON_RATE="0"))
+    assert result.returncode == 1 and "etsatlas.W006" in result.stdout
+
+
 def test_check_deploy_fails_when_production_drops_https(tmp_path):
     result = etsatlas("check", "--deploy", "--json", env=production_env(tmp_path, ETSATLAS_HTTPS="0"))
     assert result.returncode == 1
