@@ -60,3 +60,26 @@ def test_tokens_create_refuses_scopes_beyond_the_role(systems):
     result = run("tokens", "create", "eve", "--scopes", "drafts:review")
     assert result.exit_code == 1 and "may not hold" in result.stderr
     assert run("tokens", "create", "eve", "--scopes", "root").exit_code == 1
+
+
+def test_a_revoked_token_stops_working(systems, client):
+    run("users", "create", "eve", "--role", "editor", "--jurisdiction", "eu-ets", "--password-stdin", stdin=PASSWORD + "\n")
+    raw = run("tokens", "create", "eve").stdout.strip()
+    listed = json.loads(run("tokens", "list", "eve", "--json").stdout)
+    assert [t["prefix"] for t in listed] == [raw[:12]] and raw not in json.dumps(listed)
+    assert run("tokens", "revoke", raw[:12]).exit_code == 0
+    response = client.patch("/api/v1/systems/eu-ets", json.dumps({"changes": {"phase": "P"}}),
+                            content_type="application/json", **bearer(raw))
+    assert response.status_code == 401
+    assert AuditEntry.objects.filter(action="token.change", target_id=raw[:12]).exists()
+
+
+def test_profile_jurisdictions_must_name_existing_systems(systems):
+    from django.core.exceptions import ValidationError
+
+    from etsatlas.web.accounts.models import Profile
+    from etsatlas.web.accounts.testing import make_user
+
+    profile = Profile(user=make_user("eve", None, password=None), role="editor", jurisdictions=["eu-ets", "atlantis"])
+    with pytest.raises(ValidationError, match="atlantis"):
+        profile.full_clean()
