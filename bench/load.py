@@ -280,7 +280,7 @@ def append(summary: dict, args) -> None:
         for kind, v in summary["by_kind"].items()
     )
     text = f"""
-### Mixed load on the production server ({time.strftime('%Y-%m-%d')})
+## Accounts: mixed load on the production server (`bench/load.py`, {time.strftime('%Y-%m-%d')})
 
 Machine: {platform.node()}, {os.cpu_count()} cores shared with other sessions, Python {platform.python_version()},
 PostgreSQL; gunicorn {args.workers} workers x 4 threads. Command:
