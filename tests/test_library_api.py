@@ -18,7 +18,8 @@ def test_api_search_filters_by_text_type_and_system(client, library):
     body = client.get("/api/v1/resources", {"q": "linking", "type": "brief", "system": "ca-cat"}).json()
     assert body["count"] == 1
     assert body["results"][0]["resource"]["id"] == "wci-linked-market"
-    assert "<mark>" in body["results"][0]["snippet_html"]
+    assert body["results"][0]["title_html"] == "A <mark>linked</mark> market in North America"
+    assert "Québec" in body["results"][0]["snippet_html"]
 
 
 def test_api_search_ranks_and_counts_facets(client, library):

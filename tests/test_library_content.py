@@ -104,3 +104,13 @@ def test_form_checks_system_ids_against_the_knowledge_base(eu_ets_published):
     assert ResourceForm(data=form_data(systems="eu-ets")).is_valid()
     form = ResourceForm(data=form_data(systems="eu-ets, atlantis-ets"))
     assert not form.is_valid() and form.errors.as_data()["systems"][0].code == "unknown_system"
+
+
+def test_editor_forms_open_in_the_admin(client, db):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("editor", "editor@example.org", "a-long-password-1"))
+    resource = Resource.objects.create(slug="some", title="Some", type="news")
+    for url in ("/admin/library/resource/add/", f"/admin/library/resource/{resource.pk}/change/",
+                "/admin/library/person/add/", "/admin/library/organisation/add/", "/admin/partnership/member/add/"):
+        assert client.get(url).status_code == 200, url

@@ -116,3 +116,4 @@ def test_related_include_lists_resources_of_the_system(library):
     assert html.count('class="resource-item"') == 2
     empty = Template("{% load library_tags %}{% related_resources 'no-such-system' %}").render(Context({}))
     assert "No library resources are linked" in empty
+    assert Template('{% include "library/_related.html" %}').render(Context({})).strip() == ""

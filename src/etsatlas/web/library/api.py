@@ -53,6 +53,7 @@ class ResourceOut(Schema):
 class Hit(Schema):
     resource: ResourceOut
     rank: float | None
+    title_html: str
     snippet_html: str
 
 
@@ -130,7 +131,8 @@ def list_resources(
     results = search(query)
     return {
         "count": results.total, "page": query.page, "pages": results.pages,
-        "results": [{"resource": resource_data(h.resource), "rank": h.rank, "snippet_html": str(h.snippet_html)} for h in results.hits],
+        "results": [{"resource": resource_data(h.resource), "rank": h.rank,
+                     "title_html": str(h.title_html), "snippet_html": str(h.snippet_html)} for h in results.hits],
         "facets": {k: [{"value": f.value, "label": f.label, "count": f.count} for f in v] for k, v in results.facets.items()},
         "years": {str(y): n for y, n in results.years},
     }

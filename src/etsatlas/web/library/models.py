@@ -60,14 +60,17 @@ class Resource(models.Model):
         max_length=5, choices=vocab.choices(vocab.DATE_PRECISIONS), blank=True,
         help_text="How much of the date is known: day, month or year.",
     )
+    year = models.PositiveSmallIntegerField(null=True, editable=False, db_index=True, help_text="Derived from the date.")
     summary = models.TextField(blank=True, help_text="Markdown; sanitised when shown.")
     url = models.URLField(blank=True, max_length=500, verbose_name="external URL")
     attachment = models.FileField(upload_to="library/", blank=True, validators=[validate_pdf], help_text="PDF only.")
     sources = models.JSONField(default=list, blank=True, help_text="URLs confirming the facts given here.")
     authors = models.ManyToManyField(Person, through="Authorship", related_name="resources", blank=True)
     organisations = models.ManyToManyField(Organisation, through="Credit", related_name="resources", blank=True)
-    # Derived on save (see search.documents): the text the full-text index reads besides the title.
+    # Derived on save (see search.documents): what the full-text index reads besides the title,
+    # the summary as plain text, and the names and labels around it (people, organisations, tags).
     search_text = models.TextField(blank=True, editable=False)
+    search_keywords = models.TextField(blank=True, editable=False)
     # PostgreSQL only: filled by a trigger, indexed with GIN (migration 0002). Empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -82,6 +85,10 @@ class Resource(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("library:resource", args=[self.slug])
 
+    def save(self, *args, **kwargs):
+        self.year = self.date.year if self.date else None
+        super().save(*args, **kwargs)
+
     @property
     def type_label(self) -> str:
         return vocab.RESOURCE_TYPES.get(self.type, self.type)
@@ -92,10 +99,6 @@ class Resource(models.Model):
             return "date not known"
         fmt = {"year": "%Y", "month": "%B %Y"}.get(self.date_precision, "%-d %B %Y")
         return self.date.strftime(fmt)
-
-    @property
-    def year(self) -> int | None:
-        return self.date.year if self.date else None
 
     @property
     def summary_html(self) -> str:

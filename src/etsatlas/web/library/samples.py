@@ -63,9 +63,20 @@ WORDS = (
 ).split()
 
 
+def vocabulary(rng: random.Random, size: int = 4000) -> tuple[list[str], list[float]]:
+    """Domain words plus made-up ones, with Zipf-like weights, so word frequencies look like real text."""
+    syllables = ["ka", "lo", "mi", "ren", "tu", "sa", "vel", "or", "pi", "dan", "ex", "qua", "ri", "mon", "te"]
+    made_up = {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(size)}
+    words = [w for w in sorted(made_up) if w not in WORDS]
+    rng.shuffle(words)
+    words = words[:40] + WORDS + words[40:]  # domain words rank just below the commonest filler
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
 def generate(count: int, seed: int = 7, batch: int = 1000) -> int:
     """Insert `count` synthetic resources (bulk, search text precomputed); returns how many were made."""
     rng = random.Random(seed)
+    words, weights = vocabulary(rng)
     types, topics, langs = list(vocab.RESOURCE_TYPES), list(vocab.TOPICS), list(vocab.LANGUAGES)
     systems = ["eu-ets", "ca-cat", "qc-cat", "kr-ets", "nz-ets", "cn-ets", "uk-ets", "rggi", "ch-ets", "tokyo-cat"]
     start = Resource.objects.count()
@@ -75,13 +86,15 @@ def generate(count: int, seed: int = 7, batch: int = 1000) -> int:
         rows, tags = [], []
         for i in range(n):
             k = start + made + i
-            title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize()
-            summary = " ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 90)))
+            title = " ".join(rng.choices(words, weights, k=rng.randint(4, 9))).capitalize()
+            summary = " ".join(rng.choices(words, weights, k=rng.randint(30, 90)))
             chosen = (rng.sample(topics, rng.randint(1, 3)), rng.sample(systems, rng.randint(0, 2)), [rng.choice(langs)])
-            text = " · ".join([summary, *(vocab.TOPICS[t] for t in chosen[0]), *chosen[1]])
+            type_ = rng.choice(types)
+            keywords = " · ".join([vocab.RESOURCE_TYPES[type_], *(vocab.TOPICS[t] for t in chosen[0]), *chosen[1]])
+            date = dt.date(2005 + rng.randrange(21), rng.randint(1, 12), rng.randint(1, 28))
             rows.append(Resource(
-                slug=f"generated-{k}", title=title, type=rng.choice(types), summary=summary, search_text=text,
-                date=dt.date(2005 + rng.randrange(21), rng.randint(1, 12), rng.randint(1, 28)), date_precision="day",
+                slug=f"generated-{k}", title=title, type=type_, summary=summary, search_text=summary, search_keywords=keywords,
+                date=date, year=date.year, date_precision="day",
             ))
             tags.append(chosen)
         created = Resource.objects.bulk_create(rows)

@@ -33,6 +33,10 @@ class SearchBackend:
         """Restrict a Resource queryset to the resources matching every phrase."""
         raise NotImplementedError
 
+    def count(self, qs: QuerySet, phrases) -> int:
+        """How many resources within qs match every phrase."""
+        return self.match(qs, phrases).count()
+
     def ranked_ids(self, qs: QuerySet, phrases, order: str, offset: int, limit: int) -> list[tuple[int, float]]:
         """(id, rank) of one page of matches within qs; higher rank is better. order: a SORTS key."""
         raise NotImplementedError

@@ -1,11 +1,14 @@
 """The text the full-text index reads for each resource besides its title.
 
-Both backends index the same two columns (`title`, weighted highest, and `search_text`), so a
-query ranks the same way on SQLite and PostgreSQL. `search_text` is rebuilt whenever a resource,
-its authors, organisations or tags change (see signals.py).
+Both backends index the same three columns (`title`, weighted highest, `search_text` and
+`search_keywords`), so a query ranks alike on SQLite and PostgreSQL; snippets are cut from
+`search_text`, the summary. Both are rebuilt whenever a resource, its authors, organisations or
+tags change (see signals.py).
 """
 
 from __future__ import annotations
+
+from django.utils.timezone import now
 
 from .. import vocab
 from ..text import plain_text
@@ -21,27 +24,27 @@ def system_names() -> dict[str, str]:
         return {}
 
 
-def build_search_text(resource, names: dict[str, str] | None = None) -> str:
+def build_search_text(resource, names: dict[str, str] | None = None) -> tuple[str, str]:
+    """(body, keywords): the summary as plain text, and the names and labels around it."""
     names = system_names() if names is None else names
-    tags = list(resource.tags.all())
-    # The summary comes first: snippets are cut from this text and should read as prose.
-    parts = [plain_text(resource.summary), vocab.RESOURCE_TYPES.get(resource.type, resource.type)]
+    parts = [vocab.RESOURCE_TYPES.get(resource.type, resource.type)]
     parts += [p.name for p in resource.authors.all()]
     for org in resource.organisations.all():
         parts += [org.name, org.short_name]
-    for tag in tags:
+    for tag in resource.tags.all():
         if tag.kind == "topic":
             parts.append(vocab.TOPICS.get(tag.value, tag.value))
         elif tag.kind == "system":
             parts += [tag.value, names.get(tag.value, "")]
         elif tag.kind == "language":
             parts.append(vocab.LANGUAGES.get(tag.value, tag.value))
-    return " · ".join(p for p in parts if p)
+    return plain_text(resource.summary), " · ".join(p for p in parts if p)
 
 
 def reindex(resource, names: dict[str, str] | None = None) -> None:
-    """Recompute `search_text`; the database triggers carry it into the full-text index."""
-    text = build_search_text(resource, names)
-    if text != resource.search_text:
-        resource.search_text = text
-        type(resource).objects.filter(pk=resource.pk).update(search_text=text)
+    """Recompute the indexed text; the database triggers carry it into the full-text index."""
+    body, keywords = build_search_text(resource, names)
+    if (body, keywords) != (resource.search_text, resource.search_keywords):
+        resource.search_text, resource.search_keywords = body, keywords
+        # updated_at moves too, so caches keyed on it see a renamed author or a new tag.
+        type(resource).objects.filter(pk=resource.pk).update(search_text=body, search_keywords=keywords, updated_at=now())

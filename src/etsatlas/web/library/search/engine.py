@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, F, Prefetch, QuerySet
-from django.db.models.functions import ExtractYear, Lower
+from django.db.models.functions import Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -79,29 +79,28 @@ def filtered(query: Query, skip: str | None = None) -> QuerySet:
         if values and skip != kind:
             qs = qs.filter(id__in=ResourceTag.objects.filter(kind=kind, value__in=values).values("resource_id"))
     if query.year_from:
-        qs = qs.filter(date__year__gte=query.year_from)
+        qs = qs.filter(year__gte=query.year_from)
     if query.year_to:
-        qs = qs.filter(date__year__lte=query.year_to)
+        qs = qs.filter(year__lte=query.year_to)
     return qs
 
 
 def search(query: Query, *, facets: bool = True, backend: SearchBackend | None = None) -> Results:
     backend = backend or backend_for()
     if query.has_text and not query.phrases:  # only words too common to search for
-        return Results(query, [], 0, _facets(query, backend, empty=True) if facets else {})
+        return Results(query, [], 0, _empty_facets(query) if facets else {})
     base = filtered(query)
-    matched = backend.match(base, query.phrases) if query.phrases else base
-    total = matched.count()
     offset = (query.page - 1) * query.per_page
     if query.phrases:
         ranked = backend.ranked_ids(base, query.phrases, query.sort, offset, query.per_page)
     else:
-        ranked = [(pk, None) for pk in base.order_by(*BROWSE_ORDER[query.sort]).values_list("id", flat=True)[offset : offset + query.per_page]]
-    hits = _hits(ranked, query, backend)
-    results = Results(query, hits, total)
+        ids = base.order_by(*BROWSE_ORDER[query.sort]).values_list("id", flat=True)[offset : offset + query.per_page]
+        ranked = [(pk, None) for pk in ids]
+    results = Results(query, _hits(ranked, query, backend), 0)
     if facets:
-        results.facets = _facets(query, backend)
-        results.years = _years(matched)
+        results.facets, results.years, results.total = _facets(query, backend)
+    else:
+        results.total = backend.count(base, query.phrases) if query.phrases else base.count()
     return results
 
 
@@ -143,35 +142,64 @@ def _labels(kind: str) -> dict[str, str]:
     return vocab.TAG_KINDS[kind] or {}
 
 
-def _facets(query: Query, backend: SearchBackend, empty: bool = False) -> dict[str, list[FacetValue]]:
+def _matching(query: Query, backend: SearchBackend, skip: str | None = None) -> QuerySet:
+    qs = filtered(query, skip=skip)
+    return backend.match(qs, query.phrases) if query.phrases else qs
+
+
+def _facets(query: Query, backend: SearchBackend) -> tuple[dict[str, list[FacetValue]], list[tuple[int, int]], int]:
+    """Facet counts, the year histogram and the total, in as few grouped queries as possible.
+
+    A facet is counted without its own filter (so its other values stay visible and choosable);
+    facets without an active filter share one query.
+    """
     selected = {"type": query.types, "topic": query.topics, "system": query.systems, "language": query.languages}
-    out: dict[str, list[FacetValue]] = {}
-    for kind in FACETS:
-        counts: dict[str, int] = {}
-        if not empty:
-            # Counted without this facet's own filter, so the other values stay visible and choosable.
-            qs = filtered(query, skip=kind)
-            if query.phrases:
-                qs = backend.match(qs, query.phrases)
-            if kind == "type":
-                rows = qs.order_by().values_list("type").annotate(n=Count("id"))
-            else:
-                rows = (
-                    ResourceTag.objects.filter(kind=kind, resource_id__in=qs.order_by().values("id"))
-                    .order_by().values_list("value").annotate(n=Count("id"))
-                )
-            counts = dict(rows)
-        labels = _labels(kind)
-        for value in selected[kind]:
-            counts.setdefault(value, 0)
-        values = [FacetValue(v, labels.get(v, v), n, v in selected[kind]) for v, n in counts.items()]
-        out[kind] = sorted(values, key=lambda f: (-f.count, f.label.lower()))
+    # Types by year, without the type filter: the type facet, and (restricted to the chosen types)
+    # the year histogram and the total of the full query.
+    rows = (
+        _matching(query, backend, skip="type").order_by()
+        .values_list("type", "year").annotate(n=Count("id"))
+    )
+    type_counts: dict[str, int] = {}
+    year_counts: dict[int, int] = {}
+    total = 0
+    for type_, year, n in rows:
+        type_counts[type_] = type_counts.get(type_, 0) + n
+        if not query.types or type_ in query.types:
+            total += n
+            if year is not None:
+                year_counts[year] = year_counts.get(year, 0) + n
+    counts: dict[str, dict[str, int]] = {"type": type_counts}
+    free = [k for k in FACETS[1:] if not selected[k]]
+    if free:
+        counts.update(_tag_counts(free, _matching(query, backend)))
+    for kind in FACETS[1:]:
+        if selected[kind]:
+            counts.update(_tag_counts([kind], _matching(query, backend, skip=kind)))
+    facets = {kind: _facet_values(kind, counts.get(kind, {}), selected[kind]) for kind in FACETS}
+    return facets, sorted(year_counts.items()), total
+
+
+def _tag_counts(kinds: list[str], matched: QuerySet) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {k: {} for k in kinds}
+    rows = (
+        ResourceTag.objects.filter(kind__in=kinds, resource_id__in=matched.order_by().values("id"))
+        .order_by().values_list("kind", "value").annotate(n=Count("id"))
+    )
+    for kind, value, n in rows:
+        out[kind][value] = n
     return out
 
 
-def _years(matched: QuerySet) -> list[tuple[int, int]]:
-    rows = (
-        matched.exclude(date=None).order_by().annotate(y=ExtractYear("date"))
-        .values_list("y").annotate(n=Count("id")).order_by("y")
-    )
-    return [(y, n) for y, n in rows]
+def _facet_values(kind: str, counts: dict[str, int], selected: tuple[str, ...]) -> list[FacetValue]:
+    labels = _labels(kind)
+    counts = dict(counts)
+    for value in selected:
+        counts.setdefault(value, 0)
+    values = [FacetValue(v, labels.get(v, v), n, v in selected) for v, n in counts.items()]
+    return sorted(values, key=lambda f: (-f.count, f.label.lower()))
+
+
+def _empty_facets(query: Query) -> dict[str, list[FacetValue]]:
+    selected = {"type": query.types, "topic": query.topics, "system": query.systems, "language": query.languages}
+    return {kind: _facet_values(kind, {}, selected[kind]) for kind in FACETS}

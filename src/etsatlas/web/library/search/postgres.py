@@ -17,12 +17,14 @@ TABLE = "library_resource"
 
 VECTOR = (
     f"setweight(to_tsvector('{CONFIG}', coalesce(NEW.title, '')), 'A') || "
-    f"setweight(to_tsvector('{CONFIG}', coalesce(NEW.search_text, '')), 'B')"
+    f"setweight(to_tsvector('{CONFIG}', coalesce(NEW.search_text, '')), 'B') || "
+    f"setweight(to_tsvector('{CONFIG}', coalesce(NEW.search_keywords, '')), 'B')"
 )
 CREATE = [
     f"""CREATE OR REPLACE FUNCTION {TABLE}_search_vector() RETURNS trigger AS $$
         BEGIN NEW.search_vector := {VECTOR}; RETURN NEW; END $$ LANGUAGE plpgsql""",
-    f"""CREATE TRIGGER {TABLE}_search_vector BEFORE INSERT OR UPDATE OF title, search_text
+    f"DROP TRIGGER IF EXISTS {TABLE}_search_vector ON {TABLE}",
+    f"""CREATE TRIGGER {TABLE}_search_vector BEFORE INSERT OR UPDATE OF title, search_text, search_keywords
         ON {TABLE} FOR EACH ROW EXECUTE FUNCTION {TABLE}_search_vector()""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_search_gin ON {TABLE} USING gin (search_vector)",
     f"UPDATE {TABLE} SET title = title",  # fill the column for rows that exist already

@@ -20,6 +20,8 @@ def recent_resources(count: int = 5):
 @register.inclusion_tag("library/_related_list.html")
 def related_resources(system_id: str, count: int = 5):
     system_id = str(system_id or "")
+    if not system_id:
+        return {"resources": [], "system_id": "", "total": 0}
     qs = Resource.objects.filter(id__in=ResourceTag.objects.filter(kind="system", value=system_id).values("resource_id"))
     resources = list(with_relations(qs).order_by("-date", "-id")[: int(count)])
     return {"resources": resources, "system_id": system_id, "total": qs.count()}
