@@ -153,3 +153,11 @@ def test_link_preview_hook_for_the_compatibility_assessment():
     assert out is not None and out.flows_mt["dear-ets"] < 0 < out.flows_mt["demo-ets"]
     assert 30 < out.prices["demo-ets"] == out.prices["dear-ets"] < 60
     assert link_preview([cheap, factsheet(id="no-price", latest_prices=[])], base) is None
+
+
+def test_api_simulate_time_limit_answers_503(client, monkeypatch):
+    from etsatlas.web.analysis import api
+
+    monkeypatch.setattr(api, "TIME_LIMIT", 0.001)
+    error = post(client, EXAMPLE, "?samples=20000").json()["error"]
+    assert error["status"] == 503 and error["code"] == "time_limit_exceeded"
