@@ -20,6 +20,7 @@ from .scenario import Scenario
 
 Array = np.ndarray
 FULL_SEARCH_LIMIT = 3_000_000  # elements; above it, binary search over the candidates
+FULL_SEARCH_GROUPS = 32  # groups; above it, binary search over the candidates
 CHUNK_SYSTEMS = 16_384  # systems solved together in large batches
 
 __all__ = ["Packed", "Rows", "pack", "solve_packed", "solve_rows"]
@@ -78,7 +79,8 @@ def _balance(pk: Packed, rows: Rows, onehot: Array, group_price: Array, right: b
 def _find_interval(pk: Packed, rows: Rows, onehot: Array, cand: Array) -> tuple[Array, Array]:
     """Index of the first candidate with non-negative right balance, per group; and feasibility."""
     R, G, C = rows.labels.shape[0], onehot.shape[2], cand.shape[1]
-    if R * G * C * max(pk.m.shape[2], 4) <= FULL_SEARCH_LIMIT:
+    # All candidates at once only pays for a handful of groups, where numpy's call overhead dominates.
+    if R * G <= FULL_SEARCH_GROUPS and R * G * C * max(pk.m.shape[2], 4) <= FULL_SEARCH_LIMIT:
         prices = np.broadcast_to(cand[:, None, :], (R, G, C))
         ok = _balance(pk, rows, onehot, prices, True) >= 0
         return np.argmax(ok, axis=2), np.asarray(ok.any(axis=2))
