@@ -63,3 +63,13 @@ def test_simulate_page_shows_a_scenario_error_with_its_field(page):
     tab.click("#run")
     tab.wait_for_function("document.querySelector('#status').textContent.includes('systems[1].cap')", timeout=60_000)
     assert [e for e in errors if "400" not in e] == []  # the failed fetch itself is logged by the browser
+
+
+def test_simulate_page_shows_monte_carlo_percentiles(page):
+    tab, url, errors = page
+    tab.goto(url + "/simulate/")
+    tab.fill("#samples", "500")
+    tab.click("#run")
+    tab.wait_for_selector("#mc-results:not([hidden]) #samples-table tbody tr", timeout=60_000)
+    assert tab.locator("#samples-table tbody tr").count() == 2
+    assert errors == []

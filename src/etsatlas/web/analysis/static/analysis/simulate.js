@@ -169,6 +169,17 @@
       });
       body.append(tr);
     });
+    $("mc-results").hidden = !result.samples;
+    if (result.samples) {
+      const sbody = $("samples-table").querySelector("tbody");
+      sbody.replaceChildren();
+      Object.entries(result.samples.linked).forEach(([id, s]) => {
+        const tr = document.createElement("tr");
+        [id, fmt(s.price.p5, 2), fmt(s.price.p50, 2), fmt(s.price.p95, 2), fmt(s.net_imports.mean, 2), fmt(s.gain.mean, 1)]
+          .forEach((text) => tr.append(Object.assign(document.createElement("td"), {textContent: text})));
+        sbody.append(tr);
+      });
+    }
     const flows = $("flows");
     flows.replaceChildren();
     result.flows.forEach((f) => {
@@ -209,7 +220,7 @@
       $("status").textContent = `${body.error.message}${body.error.field ? ` (field ${body.error.field})` : ""}`;
       return;
     }
-    $("status").textContent = samples ? `Done, with ${samples.toLocaleString()} Monte Carlo samples in the download.` : "Done.";
+    $("status").textContent = samples ? `Done, with ${samples.toLocaleString()} Monte Carlo samples.` : "Done.";
     history.replaceState(null, "", `#s=${encode(scenario)}`);
     renderResult(body);
   });
