@@ -45,7 +45,7 @@ def systems(draw, sid: str, features: bool = True):
     if ceiling is not None:
         system["ceiling"] = ceiling
     if draw(st.integers(0, 4)) == 0:
-        system["penalty"] = draw(price)
+        system["penalty"] = max(draw(price), floor or 0.0)
     if draw(st.booleans()):
         system["ccr"] = draw(st.lists(st.fixed_dictionaries({"trigger": price, "volume": volume}), max_size=3))
     if draw(st.integers(0, 3)) == 0:

@@ -37,17 +37,17 @@ def test_simulate_page_runs_the_example_draws_the_chart_and_shares_by_url(page):
     tab, url, errors = page
     tab.goto(url + "/simulate/")
     tab.click("#run")
-    tab.wait_for_selector("#results:not([hidden]) #results-table tbody tr", timeout=20_000)
+    tab.wait_for_selector("#results:not([hidden]) #results-table tbody tr", timeout=60_000)
     rows = tab.locator("#results-table tbody tr")
     assert rows.count() == 2 and "56" in rows.nth(0).inner_text()
-    tab.wait_for_selector("#chart .main-svg", timeout=20_000)
+    tab.wait_for_selector("#chart .main-svg", timeout=60_000)
     shared = tab.get_attribute("#share", "href")
     assert "#s=" in shared
     # Edit a value, then open the shared link in a fresh load: the scenario comes back.
     tab.fill("#systems-table tbody tr:nth-child(1) td:nth-child(3) input", "180")
     tab.dispatch_event("#systems-table tbody tr:nth-child(1) td:nth-child(3) input", "change")
     tab.click("#run")
-    tab.wait_for_function("document.querySelector('#share').href.includes('#s=')")
+    tab.wait_for_function("(first) => !document.querySelector('#share').href.endsWith(first)", arg=shared, timeout=60_000)
     link = tab.get_attribute("#share", "href")
     tab.goto(url + link)
     tab.reload()
@@ -61,5 +61,5 @@ def test_simulate_page_shows_a_scenario_error_with_its_field(page):
     tab.fill("#systems-table tbody tr:nth-child(2) td:nth-child(3) input", "-5")
     tab.dispatch_event("#systems-table tbody tr:nth-child(2) td:nth-child(3) input", "change")
     tab.click("#run")
-    tab.wait_for_function("document.querySelector('#status').textContent.includes('systems[1].cap')", timeout=20_000)
+    tab.wait_for_function("document.querySelector('#status').textContent.includes('systems[1].cap')", timeout=60_000)
     assert [e for e in errors if "400" not in e] == []  # the failed fetch itself is logged by the browser

@@ -58,3 +58,12 @@ def test_msr_schedule_rejects_unknown_rules(tmp_path):
     csv.write_text("year,tnac\n2017,1\n")
     result = runner.invoke(app, ["msr", "schedule", str(csv), "--rules", "2020"])
     assert result.exit_code == 2 and "2015, 2018, 2023" in result.stderr
+
+
+def test_simulate_horizon_with_samples_gives_yearly_price_distributions():
+    result = runner.invoke(app, ["simulate", str(EXAMPLES / "banking_msr.yaml"), "--json", "--samples", "300", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert len(out["years"]) == 12 and out["msr"]["converged"]
+    first = out["samples"]["years"][0]["price"]
+    assert first["p5"] < first["p50"] < first["p95"] and out["samples"]["note"].startswith("the MSR")

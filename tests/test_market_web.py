@@ -153,3 +153,26 @@ def test_link_preview_hook_for_the_compatibility_assessment():
     assert out is not None and out.flows_mt["dear-ets"] < 0 < out.flows_mt["demo-ets"]
     assert 30 < out.prices["demo-ets"] == out.prices["dear-ets"] < 60
     assert link_preview([cheap, factsheet(id="no-price", latest_prices=[])], base) is None
+
+
+def test_api_simulate_time_limit_answers_503(client, monkeypatch):
+    from etsatlas.web.analysis import api
+
+    monkeypatch.setattr(api, "TIME_LIMIT", 0.001)
+    error = post(client, EXAMPLE, "?samples=20000").json()["error"]
+    assert error["status"] == 503 and error["code"] == "time_limit_exceeded"
+
+
+def test_prefill_handles_every_curated_factsheet(client, seeded):
+    """Missing caps or prices are reported as problems, never guessed; complete systems simulate."""
+    ids = [s.id for s in seeded]
+    for start in range(0, len(ids), 20):
+        response = client.get("/api/v1/simulate/prefill?systems=" + ",".join(ids[start : start + 20]))
+        assert response.status_code == 200
+        for entry in response.json()["systems"]:
+            system = entry["system"]
+            if system is None or system["mac"]["slope"] is None:
+                assert entry["problems"], entry["id"]
+                continue
+            out = post(client, {"systems": [system]}).json()
+            assert out["autarky"][entry["id"]]["price"] >= 0

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from . import msr as msr_rules
-from .kernel import abatement, pack
+from .packed import abatement, pack
 from .scenario import Mac, Model, NonNeg, Scenario
 
 Array = np.ndarray

@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .banking import Horizon, run
+from .banking import Horizon, run, sample_paths
 from .io import ScenarioError, _field_path, parse_scenario
-from .montecarlo import monte_carlo
+from .montecarlo import monte_carlo, summarize
 from .results import simulate
 from .scenario import Scenario
 from .supply import SystemSupply
@@ -25,6 +25,16 @@ def parse_horizon(data: dict[str, Any], *, source: str | None = None) -> Horizon
         first = exc.errors()[0]
         message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
         raise ScenarioError(message, field=_field_path(tuple(first.get("loc", ()))) or None, source=source) from None
+
+
+def horizon_samples(horizon: Horizon, samples: int, seed: int) -> dict[str, Any]:
+    """Distribution of the yearly price and bank over Monte Carlo samples (without the MSR)."""
+    paths = sample_paths(horizon, samples, seed=seed)
+    years = []
+    for t in range(horizon.years):
+        years.append({"year": horizon.start + t, "price": summarize(paths["price"][:, t]), "bank": summarize(paths["bank"][:, t])})
+    note = "the MSR is not applied to sampled paths" if horizon.msr is not None else None
+    return {"n": samples, "seed": seed, "years": years, "note": note}
 
 
 def curves(scenario: Scenario, result: dict[str, Any], points: int = 41) -> dict[str, Any]:
@@ -45,7 +55,11 @@ def curves(scenario: Scenario, result: dict[str, Any], points: int = 41) -> dict
 def run_document(data: Any, *, samples: int = 0, seed: int = 0, with_curves: bool = False, source: str | None = None) -> dict[str, Any]:
     """Validate and run a decoded document; raises ScenarioError or SolveError."""
     if is_horizon(data):
-        return run(parse_horizon(data, source=source))
+        horizon = parse_horizon(data, source=source)
+        result = run(horizon)
+        if samples:
+            result["samples"] = horizon_samples(horizon, samples, seed)
+        return result
     scenario = parse_scenario(data, source=source)
     result = simulate(scenario)
     if samples:

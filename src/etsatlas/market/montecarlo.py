@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import batch
-from .kernel import Packed, pack
+from .packed import Packed, pack
 from .scenario import Scenario
 
 CHUNK = 10_000

@@ -117,6 +117,9 @@ class System(Model):
             raise ValueError(f"auctioned {self.auctioned} is above the cap {self.cap}")
         if self.floor is not None and self.ceiling is not None and self.floor > self.ceiling:
             raise ValueError(f"floor {self.floor} is above ceiling {self.ceiling}")
+        if self.floor is not None and self.penalty is not None and self.floor > self.penalty:
+            # Nobody would buy at auction: the price is then undetermined between the two.
+            raise ValueError(f"floor {self.floor} is above the penalty {self.penalty} (no make-good): no one would buy at auction")
         if self.ecr is not None and self.ecr.volume > self.auction_volume:
             raise ValueError(f"ecr volume {self.ecr.volume} is above the auctioned volume {self.auction_volume}")
         return self
