@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from etsatlas.schema.loading import load_factsheets
+
+# Timing limits would make property tests flaky on a loaded 2-core machine; in CI the
+# examples are derandomized so a run is reproducible (a failure there repeats locally with
+# HYPOTHESIS_PROFILE=ci).
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(scope="session")

@@ -163,3 +163,15 @@ def test_audit_entries_cannot_be_changed_or_deleted(systems, editor):
         entry.save()
     with pytest.raises(PermissionError):
         entry.delete()
+
+
+def test_changes_to_other_areas_data_are_audited(db):
+    from django.apps import apps
+
+    try:
+        Organisation = apps.get_model("library.Organisation")
+    except LookupError:
+        pytest.skip("the library area is not in this checkout")
+    Organisation.objects.create(id="icap", name="ICAP").delete()
+    actions = list(AuditEntry.objects.filter(target_type="library.Organisation").values_list("action", flat=True))
+    assert sorted(actions) == ["data.create", "data.delete"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -42,7 +44,7 @@ def test_discounted_prices_are_equal_while_the_bank_is_positive(mac, rate, cut, 
     for y in years:
         assert y["bank"] >= -borrowing - 1e-7
     assert years[-1]["bank"] >= -1e-7
-    for a, b in zip(years, years[1:]):
+    for a, b in itertools.pairwise(years):
         if a["bank"] > -borrowing + 1e-6:  # bank not at its lower limit: no arbitrage between the years
             assert b["discounted_price"] == pytest.approx(a["discounted_price"], rel=1e-7, abs=1e-9)
         else:  # constraint binds: the discounted price can only fall

@@ -46,9 +46,9 @@ def test_monte_carlo_is_reproducible_and_spreads_prices():
 def test_monte_carlo_on_a_local_dask_cluster_gives_the_same_numbers():
     distributed = pytest.importorskip("distributed")
     scenario = Scenario.model_validate(LINKED)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            remote = sample_arrays(scenario, 25_000, seed=3, client=client)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        remote = sample_arrays(scenario, 25_000, seed=3, client=client)
     local = sample_arrays(scenario, 25_000, seed=3)
     assert set(remote) == set(local)
     for key in local:

@@ -268,3 +268,28 @@ def test_fetch_icap_reports_an_unreachable_url(cli, http_server):
     result = cli("fetch-icap", "--url", f"{http_server}/missing.csv")
     assert result.exit_code == 1
     assert "cannot download" in result.output and nothing_stored()
+
+
+def test_import_is_recorded_in_the_audit_log(db):
+    from etsatlas.web.accounts.models import AuditEntry
+
+    report = import_bytes(sample_export(), "sample.csv")
+    entry = AuditEntry.objects.get(action="prices.import")
+    assert entry.target_id == str(report.import_id) and entry.details["added"] == 15
+
+
+def test_tidy_csv_system_must_be_in_the_knowledge_base_once_seeded(seeded):
+    with pytest.raises(PriceFileError) as info:
+        import_bytes(b"system,date,market,series,value,currency\natlantis-ets,2024-01-02,secondary,price,5,EUR\n", "t.csv")
+    assert [(p.code, p.line, p.column) for p in info.value.problems] == [("unknown_system", 2, 1)]
+    assert import_bytes(b"system,date,market,series,value,currency\neu-ets,2024-01-02,secondary,price,5,EUR\n", "u.csv").added == 1
+
+
+def test_cli_lists_imports_and_levels(cli, tmp_path):
+    path = tmp_path / "sample.csv"
+    path.write_bytes(sample_export())
+    assert cli("import", str(path)).exit_code == 0
+    listed = cli("imports", "--json")
+    assert listed.exit_code == 0 and '"file": "sample.csv"' in listed.output
+    levels = cli("levels", "--json")
+    assert levels.exit_code == 0 and '"level": "fixed_price_option"' in levels.output

@@ -36,6 +36,15 @@ def test_page_shows_chart_data_summary_and_downloads(client, sample):
     assert ("qc-cat", "price_ceiling") in names and ("eu-ets", "price") in names
     assert chart["log"] is True
     assert "download.csv?" in html and "systems=eu-ets%2Cqc-cat" in html
+    choices = response.context["series_choices"]
+    assert choices[0] == ("price", "Price", True) and ("price_ceiling", "Price ceiling", True) in choices
+
+
+def test_page_shows_only_the_chosen_series(client, sample):
+    response = client.get("/prices/?systems=qc-cat&series=price,auction_reserve_price&currency=native")
+    assert {t["series"] for t in response.context["chart"]["traces"]} == {"price", "auction_reserve_price"}
+    assert ("price_ceiling", "Price ceiling", False) in response.context["series_choices"]
+    assert "series=price%2Cauction_reserve_price" in response.context["state"]
 
 
 def test_csv_download_is_exactly_what_is_shown(client, sample):
@@ -123,3 +132,15 @@ def test_python_load_reads_the_database(sample):
     frame = load(systems="nz-ets", series="all", currency="EUR")
     assert set(frame["series"]) == {"price", "fixed_price_option"}
     assert frame.loc[frame["series"] == "price", "value"].round(6).tolist() == [round(33.5 * 0.56, 6), round(58 * 0.56, 6)]
+
+
+def test_api_answers_change_after_a_new_import(client, sample):
+    assert client.get("/api/v1/prices?systems=eu-ets&market=secondary").json()["count"] == 2
+    import_bytes(b"system,date,market,series,value,currency\neu-ets,2025-01-02,secondary,price,70,EUR\n", "more.csv")
+    assert client.get("/api/v1/prices?systems=eu-ets&market=secondary").json()["count"] == 3
+
+
+def test_api_without_data_says_how_to_import(client, db):
+    assert client.get("/api/v1/prices").json()["count"] == 0
+    error = client.get("/api/v1/prices?systems=eu-ets").json()["error"]
+    assert error["field"] == "systems" and "etsatlas prices import" in error["message"]

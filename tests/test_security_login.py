@@ -102,7 +102,7 @@ def production_env(tmp_path, **extra) -> dict[str, str]:
 
 def etsatlas(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "etsatlas.cli.main", *args], env=env, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, check=False)
 
 
 def test_check_deploy_passes_without_warnings_in_production(tmp_path):
@@ -111,8 +111,31 @@ def test_check_deploy_passes_without_warnings_in_production(tmp_path):
     assert '"problems": []' in result.stdout
 
 
+def test_check_deploy_flags_a_disabled_anonymous_rate_limit(tmp_path):
+    result = etsatlas("check", "--deploy", "--json", env=production_env(tmp_path, ETSATLAS_API_ANON_RATE="0"))
+    assert result.returncode == 1 and "etsatlas.W006" in result.stdout
+
+
 def test_check_deploy_fails_when_production_drops_https(tmp_path):
     result = etsatlas("check", "--deploy", "--json", env=production_env(tmp_path, ETSATLAS_HTTPS="0"))
     assert result.returncode == 1
     for check_id in ("security.W004", "security.W012", "security.W016"):  # HSTS, session and CSRF cookies
         assert check_id in result.stdout
+
+
+def test_behind_a_trusted_proxy_limits_apply_per_client(client, eve, settings):
+    settings.ETSATLAS = {**settings.ETSATLAS, "LOGIN_ADDRESS_LIMIT": 2, "TRUSTED_PROXIES": 1}
+    for name in ("a", "b"):
+        client.post("/accounts/login/", {"username": name, "password": "x"}, REMOTE_ADDR="10.0.0.254",
+                    HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.7")
+    assert LoginFailure.objects.filter(address="203.0.113.7").count() == 2
+    other = client.post("/accounts/login/", {"username": "eve", "password": PASSWORD}, REMOTE_ADDR="10.0.0.254",
+                        HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert other.status_code == 302  # another client behind the same proxy is not locked out
+
+
+def test_a_forged_forwarded_address_falls_back_to_the_peer(client, eve, settings):
+    settings.ETSATLAS = {**settings.ETSATLAS, "TRUSTED_PROXIES": 1}
+    client.post("/accounts/login/", {"username": "eve", "password": "x"}, REMOTE_ADDR="10.0.0.254",
+                HTTP_X_FORWARDED_FOR="<script>")
+    assert LoginFailure.objects.get().address == "10.0.0.254"

@@ -10,6 +10,7 @@ import copy
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from etsatlas.schema import Factsheet
 from etsatlas.schema.loading import dump_factsheet_yaml
@@ -36,6 +37,7 @@ ALLOWED = {
     "reject": {"reviewer", "admin"},
     "restore": {"reviewer", "admin"},
     "audit": {"admin"},
+    "manage-accounts": {"admin"},  # pages only: accounts are managed in the admin
 }
 
 
@@ -76,6 +78,8 @@ def happened(action: str, draft) -> bool:
         "reject": lambda: draft.state == DraftState.REJECTED,
         "restore": lambda: system.version == 3,
         "audit": lambda: None,
+        "manage-accounts": lambda: get_user_model().objects.filter(
+            username="newcomer", profile__jurisdictions=["eu-ets"]).exists(),
     }[action]()
 
 
@@ -105,12 +109,27 @@ def call_page(client, action: str, draft):
         return client.post(f"/accounts/drafts/{draft.pk}/{action}/", {"comment": "No."})
     if action == "restore":
         return client.post("/accounts/systems/eu-ets/versions/1/restore/")
+    if action == "manage-accounts":
+        password = "a-Long-and-unusual-passphrase-17"
+        return client.post("/admin/auth/user/add/", {
+            "username": "newcomer", "password1": password, "password2": password, "usable_password": "true",
+            "profile-TOTAL_FORMS": "1", "profile-INITIAL_FORMS": "0", "profile-MIN_NUM_FORMS": "0",
+            "profile-MAX_NUM_FORMS": "1", "profile-0-role": "editor", "profile-0-jurisdictions": '["eu-ets"]',
+        })
     return client.get("/accounts/audit/")
 
 
-@pytest.mark.parametrize("channel", ["api", "page"])
-@pytest.mark.parametrize("action", list(ALLOWED))
-@pytest.mark.parametrize("actor_name", list(ACTORS))
+PAGE_ONLY = {"manage-accounts"}
+CASES = [
+    (actor, action, channel)
+    for actor in ACTORS
+    for action in ALLOWED
+    for channel in ("api", "page")
+    if not (channel == "api" and action in PAGE_ONLY)
+]
+
+
+@pytest.mark.parametrize(("actor_name", "action", "channel"), CASES)
 def test_permission_matrix(client, db, factsheets, channel, action, actor_name):
     seed_systems([s for s in factsheets if s.id in {"eu-ets", "uk-ets"}])
     spec = ACTORS[actor_name]
@@ -134,6 +153,8 @@ def test_permission_matrix(client, db, factsheets, channel, action, actor_name):
         if channel == "api":
             assert response.status_code == (401 if actor is None else 403) or response.status_code == 404
             assert "error" in response.json()
+        elif action == "manage-accounts":
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]  # not staff
         elif actor is None:
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         else:

@@ -6,7 +6,6 @@ attribute (on...), or a javascript: link; each payload must also appear only esc
 
 from __future__ import annotations
 
-import copy
 from html.parser import HTMLParser
 
 import pytest
@@ -14,20 +13,9 @@ import pytest
 from etsatlas.schema import Factsheet
 from etsatlas.schema.loading import dump_factsheet_yaml
 from etsatlas.web.accounts.models import FactsheetDraft
-from etsatlas.web.accounts.testing import make_user
+from etsatlas.web.accounts.testing import PAYLOADS, make_user, payload_factsheet
 from etsatlas.web.atlas.models import System
 from etsatlas.web.atlas.seeding import seed_systems
-
-PAYLOADS = [
-    "<script>alert('xss-1')</script>",
-    '"><img src=x onerror=alert("xss-2")>',
-    "'><svg/onload=alert('xss-3')>",
-    '<a href="javascript:alert(\'xss-4\')">click</a>',
-    "</textarea><script>alert('xss-5')</script>",
-    "<iframe srcdoc=\"<script>alert('xss-6')</script>\"></iframe>",
-    "<body onload=alert('xss-7')>",
-    "{{ request }}{% debug %}<style>*{x:expression(alert('xss-8'))}</style>",
-]
 
 
 class Unsafe(HTMLParser):
@@ -71,19 +59,6 @@ def assert_safe(html: str, where: str) -> None:
         for marker in ("<script>alert", "<img src=x", "<svg/onload", "<iframe", "<body onload", "<style>*"):
             if marker in payload:
                 assert marker not in html, f"{where}: {marker!r} survived unescaped"
-
-
-def payload_factsheet(base: dict) -> dict:
-    data = copy.deepcopy(base)
-    data.update(
-        name=PAYLOADS[0], short_name=PAYLOADS[1], summary=PAYLOADS[2], phase=PAYLOADS[3],
-        partnership=PAYLOADS[4], mechanism_note=PAYLOADS[5], notes=PAYLOADS[:],
-        jurisdictions=[*PAYLOADS[6:], "EU-27"],
-    )
-    data["cap"] = {**data.get("cap", {}), "trajectory": PAYLOADS[7], "note": PAYLOADS[0]}
-    data["scope"] = {**data.get("scope", {}), "gases_note": PAYLOADS[1], "entities_note": PAYLOADS[2]}
-    data["sources"] = [{**data["sources"][0], "title": PAYLOADS[3]}] + data["sources"][1:]
-    return data
 
 
 @pytest.fixture

@@ -102,6 +102,49 @@ def create_token(
         typer.echo(f"scopes: {', '.join(token.scopes)} (store it now: it cannot be shown again)", err=True)
 
 
+@tokens_app.command("list")
+def list_tokens(
+    username: str = typer.Argument(..., help="Owner of the tokens."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """List a user's tokens (prefix, scopes, last use); the secrets themselves are not stored."""
+    setup_django()
+    from etsatlas.web.accounts.models import ApiToken
+
+    rows = [
+        {"prefix": t.prefix, "name": t.name, "scopes": t.scopes, "created_at": t.created_at,
+         "last_used_at": t.last_used_at, "revoked": t.revoked}
+        for t in ApiToken.objects.filter(user__username=username).order_by("created_at")
+    ]
+    if json_output:
+        print_json(rows)
+        return
+    for r in rows:
+        state = "revoked" if r["revoked"] else f"last used {r['last_used_at'] or 'never'}"
+        typer.echo(f"{r['prefix']}…  {', '.join(r['scopes'])}  {r['name']}  ({state})")
+
+
+@tokens_app.command("revoke")
+def revoke_token(
+    prefix: str = typer.Argument(..., help="The token, or its first 12 characters as shown by `tokens list`."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Revoke a token: it stops authenticating at once."""
+    setup_django()
+    from etsatlas.web.accounts.models import ApiToken
+
+    matches = list(ApiToken.objects.filter(prefix=prefix[:12], revoked=False))
+    if len(matches) != 1:
+        raise fail(f"{len(matches)} active tokens start with {prefix[:12]!r}; give the full 12-character prefix")
+    token = matches[0]
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    if json_output:
+        print_json({"prefix": token.prefix, "revoked": True})
+    else:
+        typer.echo(f"revoked {token.prefix}… of {token.user.get_username()}")
+
+
 def backup(
     path: Path = typer.Argument(..., help="Directory to create (must not exist or be empty)."),
     json_output: bool = JSON_OPTION,

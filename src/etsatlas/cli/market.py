@@ -9,24 +9,25 @@ import typer
 from .common import JSON_OPTION, fail, print_json
 
 msr_app = typer.Typer(help="The EU Market Stability Reserve rules.", no_args_is_help=True)
+SCENARIO_ARGUMENT = typer.Argument(..., help="Scenario file (YAML or JSON), see docs/market.md.")
+TNAC_ARGUMENT = typer.Argument(..., help="CSV with year,tnac rows (allowances; optional auctioned column).")
 
 
 def simulate(
-    scenario: Path = typer.Argument(..., help="Scenario file (YAML or JSON), see docs/market.md."),
+    scenario: Path = SCENARIO_ARGUMENT,
     samples: int = typer.Option(0, "--samples", min=0, max=1_000_000, help="Monte Carlo samples (0: deterministic run)."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the Monte Carlo samples."),
     json_output: bool = JSON_OPTION,
 ) -> None:
-    """Autarky and linked equilibria of a scenario: prices, abatement, flows, costs, gains."""
-    from etsatlas.market import ScenarioError, SolveError, load_scenario
-    from etsatlas.market import simulate as run
-    from etsatlas.market.montecarlo import monte_carlo
+    """Autarky and linked equilibria of a scenario (prices, abatement, flows, costs, gains),
+    or the price path of a horizon scenario (one with `years`) with banking and the MSR."""
+    from etsatlas.market import ScenarioError, SolveError
+    from etsatlas.market.document import run_document
+    from etsatlas.market.io import read_document
 
     try:
-        model = load_scenario(scenario)
-        result = run(model)
-        if samples:
-            result["samples"] = _with_progress(lambda: monte_carlo(model, samples, seed=seed), samples)
+        data = read_document(scenario)
+        result = _with_progress(lambda: run_document(data, samples=samples, seed=seed, source=str(scenario)), samples)
     except ScenarioError as exc:
         raise fail(str(exc), code=2) from exc
     except SolveError as exc:
@@ -34,15 +35,39 @@ def simulate(
     if json_output:
         print_json(result)
         return
+    if "years" in result:
+        _print_years(result)
+        return
     _print_tables(result)
 
 
 def _with_progress(work, samples: int):
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
-        bar.add_task(f"Monte Carlo over {samples:,} samples", total=None)
+    label = f"Solving, Monte Carlo over {samples:,} samples" if samples else "Solving"
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True,
+                  console=_stderr_console()) as bar:
+        bar.add_task(label, total=None)
         return work()
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _print_years(result: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Price path with banking (prices per t, volumes Mt)")
+    for col in ("year", "price", "discounted", "emissions", "supply", "bank", "MSR intake"):
+        table.add_column(col, justify="right")
+    for y in result["years"]:
+        table.add_row(str(y["year"]), f"{y['price']:.2f}", f"{y['discounted_price']:.2f}", f"{y['emissions']:.1f}",
+                      f"{y['supply']:.1f}", f"{y['bank']:.1f}", f"{y['msr_intake']:.1f}")
+    Console().print(table)
 
 
 def _print_tables(result: dict) -> None:
@@ -72,7 +97,7 @@ def _print_tables(result: dict) -> None:
 
 @msr_app.command("schedule")
 def msr_schedule(
-    tnac_csv: Path = typer.Argument(..., help="CSV with year,tnac rows (allowances; optional auctioned column)."),
+    tnac_csv: Path = TNAC_ARGUMENT,
     rules: str = typer.Option(..., "--rules", help="Legal version of the reserve: 2015, 2018 or 2023."),
     holdings: float = typer.Option(0.0, "--holdings", help="Allowances held in the reserve when the first period starts."),
     json_output: bool = JSON_OPTION,

@@ -98,7 +98,7 @@ def fetch_icap(
     setup_django()
     request = urllib.request.Request(url, headers={"User-Agent": "etsatlas (+https://github.com/)", "Accept": "text/csv,*/*"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (URL given by the user)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             data = response.read()
             disposition = response.headers.get("Content-Disposition", "")
     except urllib.error.HTTPError as exc:

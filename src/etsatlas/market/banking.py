@@ -16,7 +16,6 @@ from pydantic import Field, model_validator
 from . import msr as msr_rules
 from .kernel import abatement, pack
 from .scenario import Mac, Model, NonNeg, Scenario
-from .scenario import System as SingleSystem
 
 Array = np.ndarray
 Series = NonNeg | list[NonNeg]
@@ -75,8 +74,8 @@ class Horizon(Model):
 def _mac_pack(h: Horizon, bau: Array) -> Any:
     """Packed MACs normalised at each system's largest BAU over the horizon."""
     top = bau.max(axis=0)
-    systems = [SingleSystem(id=s.id, bau=float(b), cap=0.0, mac=s.mac) for s, b in zip(h.systems, top)]
-    return pack([Scenario(systems=systems)])
+    systems = [{"id": s.id, "bau": float(b), "cap": 0.0, "mac": s.mac} for s, b in zip(h.systems, top)]
+    return pack([Scenario.model_validate({"systems": systems})])
 
 
 def hotelling(pk: Any, bau: Array, supply: Array, *, rate: float, bank0: Array, borrowing: float) -> dict[str, Array]:
@@ -91,26 +90,26 @@ def hotelling(pk: Any, bau: Array, supply: Array, *, rate: float, bank0: Array, 
         x = np.broadcast_to(prices[:, None, :], (S, n, T))
         return np.maximum(bau - np.minimum(abatement(pk, x).transpose(0, 2, 1), bau), 0.0)
 
+    def slack(lam: Array, window: Array, bank_in: Array) -> Array:
+        """Bank minus its lower limit in every year of the window, on the path lam * (1 + r)^t."""
+        e = emissions(lam[:, None] * growth[None, :]).sum(2)
+        cum = bank_in[:, None] + np.cumsum(np.where(window, net - e, 0.0), axis=1)
+        return np.where(window, cum - floor, np.inf)
+
+    net = supply.sum(2)
     price, start, bank_in = np.zeros((S, T)), np.zeros(S, int), np.asarray(bank0, float).copy()
     t = np.arange(T)
     while np.any(start < T):
         live = start < T
         window = t[None, :] >= start[:, None]
-        net = supply.sum(2)
-
-        def slack(lam: Array) -> Array:
-            e = emissions(lam[:, None] * growth[None, :]).sum(2)
-            cum = bank_in[:, None] + np.cumsum(np.where(window, net - e, 0.0), axis=1)
-            return np.where(window, cum - floor, np.inf)
-
         lo, hi = np.zeros(S), top.copy()
-        free = np.min(slack(lo), axis=1) >= 0
+        free = np.min(slack(lo, window, bank_in), axis=1) >= 0
         for _ in range(64):
             mid = 0.5 * (lo + hi)
-            ok = np.min(slack(mid), axis=1) >= 0
+            ok = np.min(slack(mid, window, bank_in), axis=1) >= 0
             hi, lo = np.where(ok, mid, hi), np.where(ok, lo, mid)
         lam = np.where(free, 0.0, hi)
-        s_lam = slack(lam)
+        s_lam = slack(lam, window, bank_in)
         scale = 1e-9 * np.maximum(1.0, np.abs(net).max(axis=1))
         tight = window & (s_lam <= scale[:, None])
         # The segment ends where the bank constraint binds last; with a zero price it runs to the end.
@@ -130,7 +129,7 @@ def _msr_adjustment(h: Horizon, bank: Array) -> Array:
     tnac = {h.start - 1: h.bank * 1e6} | {h.start + i: float(b) * 1e6 for i, b in enumerate(bank)}
     adj = np.zeros(h.years)
     for p in msr_rules.schedule(tnac, h.msr.rules, holdings=h.msr.holdings * 1e6):
-        months = p.as_dict()["months"]
+        months = p.months
         per_month = (p.intake - p.release) / months / 1e6
         for k in range(months):
             year = p.start.year + (p.start.month - 1 + k) // 12

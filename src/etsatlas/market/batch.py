@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .equilibrium import SolveError, bounds, states
-from .kernel import Packed, Rows, _gather, solve_packed
+from .kernel import Packed, Rows, solve_packed
 from .scenario import Scenario
 
 Array = np.ndarray
@@ -19,14 +19,16 @@ OUT = ("price", "abatement", "emissions", "net_imports", "cost")
 def abatement_cost(pk: Packed, a: Array) -> Array:
     """Area under each MAC from 0 to a (S, n), millions."""
     q, m = pk.q, pk.m
+    S, n, K = q.shape
     seg = np.diff(q, axis=2) * (m[:, :, 1:] + m[:, :, :-1]) / 2
-    cum = np.concatenate([np.zeros(q.shape[:2] + (1,)), np.cumsum(seg, axis=2)], axis=2)
+    cum = np.concatenate([np.zeros((S, n, 1)), np.cumsum(seg, axis=2)], axis=2).ravel()
+    _, q_flat, slope_flat, _ = pk.segments
+    m_flat = m.ravel()
+    j = np.clip((q < a[..., None]).sum(-1) - 1, 0, K - 2)
+    idx = pk.point_base[..., 0] + j
+    top = m_flat[idx] + (a - q_flat[idx]) * np.where(slope_flat[idx] > 0, 1 / np.where(slope_flat[idx] > 0, slope_flat[idx], 1.0), 0.0)
+    pwl = cum[idx] + (a - q_flat[idx]) * (m_flat[idx] + top) / 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        j = np.clip((q[:, :, None, :] < a[..., None, None]).sum(-1) - 1, 0, q.shape[2] - 2)
-        q0, q1 = _gather(q, j)[..., 0], _gather(q, j + 1)[..., 0]
-        m0, m1 = _gather(m, j)[..., 0], _gather(m, j + 1)[..., 0]
-        top = m0 + np.where(q1 > q0, (a - q0) * (m1 - m0) / (q1 - q0), 0.0)
-        pwl = _gather(cum, j)[..., 0] + (a - q0) * (m0 + top) / 2
         e = 1 / pk.eta
         ce = a ** (1 + e) / ((1 + e) * pk.coef**e)
     return np.where(a <= 0, 0.0, np.where(pk.elastic, ce, pwl))
@@ -45,12 +47,14 @@ def with_costs(pk: Packed, v: dict[str, Array]) -> dict[str, Array]:
 
 
 def autarky(pk: Packed) -> dict[str, Array]:
+    """Every system on its own, solved as one-system rows (each searches only its own breakpoints)."""
     S, n = pk.bau.shape
-    rows = Rows(np.broadcast_to(np.arange(n), (S, n)).copy(), np.ones((S, n)), np.zeros((S, n)))
-    out, valid = solve_packed(pk, rows)
+    single = pk.one_per_row()
+    rows = Rows(np.zeros((S * n, 1), int), np.ones((S * n, 1)), np.zeros((S * n, 1)))
+    out, valid = solve_packed(single, rows)
     if not valid.all():
         raise SolveError("no price clears some system on its own")
-    return with_costs(pk, out)
+    return with_costs(pk, {k: v.reshape(S, n) for k, v in out.items()})
 
 
 def linked(scenario: Scenario, pk: Packed) -> dict[str, Array]:

@@ -131,25 +131,37 @@ def consistent(scenario: Scenario, state: State, result: dict[str, np.ndarray], 
     return True
 
 
+def first_consistent(
+    scenario: Scenario, candidates: list[State], solved: list[dict[str, np.ndarray] | None]
+) -> tuple[State, dict[str, np.ndarray], np.ndarray] | None:
+    for state, result in zip(candidates, solved):
+        if result is None:
+            continue
+        flows = link_flows(scenario, state, result["net_imports"])
+        if consistent(scenario, state, result, flows):
+            return state, result, flows
+    return None
+
+
 def equilibrium(scenario: Scenario, solve_rows: RowSolver, *, batch: bool) -> tuple[State, dict[str, np.ndarray], np.ndarray]:
     """The linked equilibrium: the link state, the per-system volumes and the link flows."""
     all_states = list(states(scenario))
     chunk = len(all_states) if batch else 1
     for start in range(0, len(all_states), chunk):
         group = all_states[start : start + chunk]
-        for state, result in zip(group, solve_rows(scenario, [s.row for s in group])):
-            if result is None:
-                continue
-            flows = link_flows(scenario, state, result["net_imports"])
-            if consistent(scenario, state, result, flows):
-                return state, result, flows
+        found = first_consistent(scenario, group, solve_rows(scenario, [s.row for s in group]))
+        if found is not None:
+            return found
     raise SolveError("no price clears the linked market: demand exceeds all supply and no ceiling applies")
 
 
-def autarky(scenario: Scenario, solve_rows: RowSolver) -> dict[str, np.ndarray]:
+def autarky_row(scenario: Scenario) -> Row:
     n = len(scenario.systems)
-    row = Row(tuple(range(n)), (1.0,) * n, (0.0,) * n)
-    result = solve_rows(scenario, [row])[0]
+    return Row(tuple(range(n)), (1.0,) * n, (0.0,) * n)
+
+
+def autarky(scenario: Scenario, solve_rows: RowSolver) -> dict[str, np.ndarray]:
+    result = solve_rows(scenario, [autarky_row(scenario)])[0]
     if result is None:
         raise SolveError("no price clears some system on its own: demand exceeds all supply and no ceiling applies")
     return result

@@ -30,6 +30,7 @@ def perturb(pk: Packed, bau_factor: np.ndarray, mac_factor: np.ndarray) -> Packe
     """Variants (S, n) of a one-scenario pack: BAU and abatement potential x bau_factor, MAC prices x mac_factor."""
     S = bau_factor.shape[0]
     out = pk.take(np.zeros(S, int))
+    out.__dict__.pop("slopes", None)  # the MAC points change below
     out.bau = out.bau * bau_factor
     out.q = out.q * bau_factor[..., None]
     out.m = out.m * mac_factor[..., None]

@@ -81,10 +81,14 @@ class Period:
     holdings: int = 0  # at the end of the period
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def months(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
     def as_dict(self) -> dict[str, object]:
         return {
             "tnac_year": self.tnac_year, "tnac": self.tnac, "period": f"{self.start:%Y-%m}/{self.end:%Y-%m}",
-            "months": (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1,
+            "months": self.months,
             "intake": self.intake, "release": self.release, "invalidated": self.invalidated,
             "holdings": self.holdings, "notes": self.notes,
         }

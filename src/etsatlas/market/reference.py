@@ -57,7 +57,9 @@ def solve_group(supplies: list[SystemSupply], factors: list[float], fixed: list[
     if upper == 0 or balance(c1, "L") <= 0:
         price = c1
     else:
-        price = brentq(lambda p: balance(p, "R"), candidates[upper - 1], c1, xtol=1e-300, rtol=4 * np.finfo(float).eps)
+        price = brentq(
+            lambda p: balance(p, "R"), candidates[upper - 1], c1, xtol=1e-14 * max(1.0, c1), rtol=4 * np.finfo(float).eps, maxiter=1000
+        )
     return _volumes(supplies, factors, fixed, price)
 
 
@@ -83,7 +85,7 @@ def _volumes(supplies: list[SystemSupply], factors: list[float], fixed: list[flo
         theta = -low / (high - low) if high > low else 1.0
         theta = min(max(theta, 0.0), 1.0)
     out = []
-    for i, (left, right, k, f) in enumerate(zip(lefts, rights, factors, fixed)):
+    for i, (left, right, k) in enumerate(zip(lefts, rights, factors)):
         v = _blend(left, right, theta)
         v["price"] = k * price
         v["ceiling_sold"] = ceiling_sold[i]

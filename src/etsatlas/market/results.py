@@ -12,7 +12,15 @@ from typing import Any
 import numpy as np
 
 from . import mac as macs
-from .equilibrium import State, autarky, equilibrium
+from .equilibrium import (
+    SolveError,
+    State,
+    autarky,
+    autarky_row,
+    equilibrium,
+    first_consistent,
+    states,
+)
 from .reference import solve_rows as reference_rows
 from .scenario import Scenario, System
 from .supply import SystemSupply
@@ -97,11 +105,18 @@ def report(scenario: Scenario, solo: dict[str, np.ndarray], linked: dict[str, np
 def simulate(scenario: Scenario, *, engine: str = "fast") -> dict[str, Any]:
     """Autarky and linked equilibria of a single-period scenario, as the documented JSON."""
     if engine == "reference":
-        rows, batch = reference_rows, False
-    else:
-        from .kernel import solve_rows as rows  # numpy-heavy module, imported on use
+        solo = autarky(scenario, reference_rows)
+        state, linked, flows = equilibrium(scenario, reference_rows, batch=False)
+        return report(scenario, solo, linked, state, flows)
+    from .kernel import solve_rows  # numpy-heavy module, imported on use
 
-        batch = True
-    solo = autarky(scenario, rows)
-    state, linked, flows = equilibrium(scenario, rows, batch=batch)
-    return report(scenario, solo, linked, state, flows)
+    # One vectorised call: autarky and every link state side by side.
+    candidates = list(states(scenario))
+    solved = solve_rows(scenario, [autarky_row(scenario)] + [s.row for s in candidates])
+    if solved[0] is None:
+        raise SolveError("no price clears some system on its own")
+    found = first_consistent(scenario, candidates, solved[1:])
+    if found is None:
+        raise SolveError("no price clears the linked market: demand exceeds all supply and no ceiling applies")
+    state, linked, flows = found
+    return report(scenario, solved[0], linked, state, flows)

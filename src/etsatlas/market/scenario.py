@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -38,15 +38,16 @@ class PiecewiseMac(Model):
         min_length=1, max_length=200, description="[abatement, price] pairs, both strictly increasing."
     )
 
-    @model_validator(mode="after")
-    def _increasing(self) -> PiecewiseMac:
-        pts = ([(0.0, 0.0)] if self.points[0][0] > 0 else []) + list(self.points)
+    @field_validator("points")
+    @classmethod
+    def _increasing(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        pts = ([(0.0, 0.0)] if points[0][0] > 0 else []) + list(points)
         for i, ((q0, m0), (q1, m1)) in enumerate(itertools.pairwise(pts)):
             if not (q1 > q0 and m1 > m0):
                 raise ValueError(f"MAC points must increase strictly in abatement and price (point {i + 1})")
         if len(pts) < 2:
             raise ValueError("a piecewise MAC needs at least two points (the origin counts)")
-        return self
+        return points
 
 
 class ElasticMac(Model):
@@ -167,7 +168,7 @@ class Scenario(Model):
     description: str | None = Field(None, description="What the scenario shows.")
     systems: list[System] = Field(min_length=1, max_length=MAX_SYSTEMS, description="The systems.")
     links: list[Link] = Field(default_factory=list, max_length=200, description="Links between systems.")
-    uncertainty: Uncertainty = Field(default_factory=Uncertainty, description="Monte Carlo spreads.")
+    uncertainty: Uncertainty = Field(default_factory=lambda: Uncertainty.model_validate({}), description="Monte Carlo spreads.")
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:

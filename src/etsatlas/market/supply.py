@@ -39,8 +39,14 @@ class Parts:
         return self.allowances + self.offsets + self.shortfall - self.emissions
 
 
+LEVEL_TOL = 1e-13  # a price within this relative distance of a level is at the level
+
+
 def _above(x: float, level: float | None, side: Side) -> bool:
-    return level is not None and (x >= level if side == "R" else x > level)
+    if level is None:
+        return False
+    slack = LEVEL_TOL * abs(level)
+    return x >= level - slack if side == "R" else x > level + slack
 
 
 class SystemSupply:

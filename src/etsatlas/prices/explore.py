@@ -72,15 +72,15 @@ def make_query(
     system_ids = _split(systems)
     if known_systems is not None:
         unknown = [s for s in system_ids if s not in known_systems]
+        if unknown and not known_systems:
+            raise QueryError("systems", "no price data has been imported yet (etsatlas prices import FILE)")
         if unknown:
             raise QueryError("systems", f"no price data for system(s) {', '.join(unknown)}; known: {', '.join(sorted(known_systems))}")
     markets = tuple(m.lower() for m in _split(market) if m.lower() != "all")
     if bad := [m for m in markets if m not in MARKETS]:
         raise QueryError("market", f"market={bad[0]!r} is not one of all, {', '.join(MARKETS)}")
     names = _split(series) if series is not None else (PRICE,)
-    if "all" in names:
-        names = ()
-    elif "levels" in names:
+    if "all" in names or "levels" in names:
         names = ()
     if bad := [s for s in names if s not in LEVELS and not s.replace("_", " ").split()[-1].isdigit()]:
         raise QueryError("series", f"series={bad[0]!r} is not 'all', 'price' or a level ({', '.join(LEVELS)})")
@@ -120,8 +120,9 @@ def convert(observations: pd.DataFrame, rates: pd.DataFrame, currency: str) -> p
         return out[COLUMNS]
     column = "eur_rate" if currency == "EUR" else "usd_rate"
     table = rates.loc[rates[column].notna(), ["currency", "date", column]].rename(columns={"date": "rate_date", column: "rate"})
+    table = table.astype({"currency": str, "rate": float}).assign(rate_date=pd.to_datetime(table["rate_date"]))
     table = table.sort_values("rate_date")
-    foreign = out[out["currency"] != currency].sort_values("date")
+    foreign = out[out["currency"] != currency].astype({"currency": str}).sort_values("date")
     merged = pd.merge_asof(
         foreign, table, left_on="date", right_on="rate_date", by="currency", direction="backward",
     )
@@ -159,7 +160,8 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
         latest = g.iloc[-1]
         year_ago = g[g["date"] <= latest["date"] - pd.DateOffset(years=1)]
         before = year_ago.iloc[-1] if len(year_ago) else None
-        change = float(latest["value"] - before["value"]) if before is not None else None
+        base = float(before["value"]) if before is not None else None
+        change = float(latest["value"]) - base if base is not None else None
         lo, hi = g.loc[g["value"].idxmin()], g.loc[g["value"].idxmax()]
         annual = g.groupby(g["date"].dt.year)["value"].mean()
         rows.append({
@@ -167,11 +169,11 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "latest": {"date": latest["date"].date().isoformat(), "value": float(latest["value"])},
             "year_ago": {"date": before["date"].date().isoformat(), "value": float(before["value"])} if before is not None else None,
             "change_1y": change,
-            "change_1y_pct": (change / float(before["value"]) * 100) if before is not None and before["value"] else None,
+            "change_1y_pct": (change / base * 100) if change is not None and base else None,
             "min": {"date": lo["date"].date().isoformat(), "value": float(lo["value"])},
             "max": {"date": hi["date"].date().isoformat(), "value": float(hi["value"])},
             "annual_mean": {int(y): float(v) for y, v in annual.items()},
-            "observations": int(len(g)),
+            "observations": len(g),
             "rate_estimated": bool(g["rate_estimated"].any()),
         })
     return rows

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .aliases import GroupName, parse_group_name
-from .levels import PRICE, name_levels
+from .levels import PRICE, generic_level, name_levels
 from .problems import PriceFileError, Problem
 from .text import CsvText, read_cells
 
@@ -90,21 +90,101 @@ class IcapExport:
         groups = self.find_groups()
         body = self.cells.iloc[2:]
         dates = self.parse_dates(body)
-        frames, rates = [], []
+        known = []
         for order, group in enumerate(groups):
             if group.system is None:
                 self.report_unknown(group)
-                continue
-            obs, rate = self.read_group(group, order, body, dates)
-            frames.append(obs)
-            rates.append(rate)
+            else:
+                known.append((order, group))
+        observations, rates = self.cells_to_rows(body, dates, known)
         if self.errors:
             raise PriceFileError(self.source.file_name, self.errors)
-        observations = pd.concat(frames, ignore_index=True) if frames else _empty_observations()
         if observations.empty:
             raise PriceFileError(self.source.file_name, [Problem("no_data", "the file has headers but no prices")])
-        rate_table = pd.concat(rates, ignore_index=True) if rates else pd.DataFrame()
-        return Parsed(self.source, self.layout, observations, rate_table, self.warnings, groups)
+        return Parsed(self.source, self.layout, observations, rates, self.warnings, groups)
+
+    def cells_to_rows(self, body: pd.DataFrame, dates: pd.Series, known: list[tuple[int, Group]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every non-blank numeric cell at once (one to_numeric over the whole body), then tidy rows.
+
+        Returns the observations (price and level cells with their date, currency, rates and
+        position) and the exchange rates (currency, date, eur_rate, usd_rate) of every row.
+        """
+        n_rows, n_groups = len(body), len(known)
+        columns: list[int] = []
+        kinds: list[str] = []
+        slots: list[int] = []  # position of the column's group in `known`
+        markets: list[str] = []
+        labels: list[str] = []
+        currencies = np.full((n_rows, n_groups), "", dtype=object)
+        for slot, (_, group) in enumerate(known):
+            rate_codes = [m.group(1).upper() for h in group.columns.values() if (m := _RATE.match(h.lower()))]
+            currencies[:, slot] = self.currency_column(group, body, rate_codes[0] if rate_codes else None)
+            for i, header in group.columns.items():
+                h = header.lower()
+                if (rate := _RATE.match(h)) is not None:
+                    kind, market = rate.group(2), ""
+                elif (match := _PRICE.match(h) or _LEVEL.match(h)) is not None:
+                    kind, market = ("price" if _PRICE.match(h) else "level"), match.group(1)
+                else:
+                    continue  # "Market Currency", read above
+                columns.append(i)
+                kinds.append(kind)
+                slots.append(slot)
+                markets.append(market)
+                labels.append(f"{group.name.title} / {header}")
+        cells = body.iloc[:, columns].to_numpy(dtype=object)
+        present = pd.notna(cells)
+        rows, cols = np.nonzero(present)
+        numbers = pd.to_numeric(pd.Series(cells[rows, cols], dtype=object), errors="coerce").to_numpy(dtype=float)
+        lines = body.index.to_numpy()[rows] + 1
+        column_numbers = np.asarray(columns)[cols] + 1
+        for k in np.flatnonzero(np.isnan(numbers)):
+            self.errors.append(Problem(
+                "bad_number", f"{cells[rows[k], cols[k]]!r} is not a number", line=int(lines[k]),
+                column=int(column_numbers[k]), field=labels[cols[k]],
+            ))
+        kind_of, slot_of = np.asarray(kinds)[cols], np.asarray(slots)[cols]
+        eur = np.full((n_rows, n_groups), np.nan)
+        usd = np.full((n_rows, n_groups), np.nan)
+        for grid, kind in ((eur, "eur"), (usd, "usd")):
+            pick = kind_of == kind
+            grid[rows[pick], slot_of[pick]] = numbers[pick]
+        date_values = dates.to_numpy()
+        take = np.isin(kind_of, ("price", "level")) & ~np.isnan(numbers) & ~pd.isna(date_values[rows])
+        r, c, slot = rows[take], cols[take], slot_of[take]
+        group_of = np.asarray([order for order, _ in known], dtype=int)
+        download_of = np.asarray([g.name.download for _, g in known], dtype=bool)
+        system_of = np.asarray([g.system for _, g in known], dtype=object)
+        observations = pd.DataFrame({
+            "system": system_of[slot], "date": date_values[r], "market": np.asarray(markets, dtype=object)[c],
+            "series": PRICE, "value": numbers[take], "currency": currencies[r, slot],
+            "eur_rate": eur[r, slot], "usd_rate": usd[r, slot], "line": lines[take], "column": column_numbers[take],
+            "source": np.asarray(labels, dtype=object)[c], "group": group_of[slot], "download": download_of[slot],
+        })
+        self.name_levels(observations, np.asarray(kinds)[c] == "level")
+        observations = self.drop_repeated_dates(observations)
+        rate_rows, rate_slots = np.nonzero(~np.isnan(eur) | ~np.isnan(usd))
+        rates = pd.DataFrame({
+            "currency": currencies[rate_rows, rate_slots], "date": date_values[rate_rows],
+            "eur_rate": eur[rate_rows, rate_slots], "usd_rate": usd[rate_rows, rate_slots],
+        })
+        rates = rates[rates["date"].notna() & (rates["currency"] != "")].reset_index(drop=True)
+        return observations, rates
+
+    def name_levels(self, observations: pd.DataFrame, is_level: np.ndarray) -> None:
+        """Replace "price" by the named level on stability cells, per system and column; warn on gaps."""
+        levels = observations[is_level]
+        series = observations["series"].to_numpy(dtype=object).copy()
+        for (system, column, source), part in levels.groupby(["system", "column", "source"], sort=False):
+            header = str(source).rsplit(" / ", 1)[-1]
+            names, uncovered = name_levels(str(system), header, part["date"])
+            series[observations.index.get_indexer(part.index)] = names
+            if uncovered:
+                self.warnings.append(Problem(
+                    "unnamed_level", f"{uncovered} value(s) of {system} {header!r} have no named level; "
+                    f"kept as {generic_level(header)}", column=int(column), field=str(source),
+                ))
+        observations["series"] = series
 
     def find_groups(self) -> list[Group]:
         titles = [str(v) for v in self.cells.iloc[0].fillna("")]
@@ -146,104 +226,50 @@ class IcapExport:
             ))
         return dates
 
-    def numbers(self, body: pd.DataFrame, index: int, label: str) -> tuple[pd.Series, pd.Series]:
-        """The column's non-empty cells as floats (and the mask of non-empty cells); bad cells become errors."""
-        text = body.iloc[:, index]
-        present = text.notna()
-        values = pd.to_numeric(text, errors="coerce")
-        for idx in text.index[present & values.isna()]:
-            self.errors.append(Problem(
-                "bad_number", f"{text[idx]!r} is not a number", line=idx + 1, column=index + 1, field=label,
-            ))
-        return values, present
-
-    def read_group(self, group: Group, order: int, body: pd.DataFrame, dates: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-        system = group.system
-        assert system is not None
-        label = group.name.title
-        rate_cols = {m.group(2): (i, m.group(1).upper()) for i, h in group.columns.items() if (m := _RATE.match(h.lower()))}
-        header_currency = next((cur for _, cur in rate_cols.values()), None)
-        eur = self.numbers(body, rate_cols["eur"][0], f"{label} / Exchange rate")[0] if "eur" in rate_cols else None
-        usd = self.numbers(body, rate_cols["usd"][0], f"{label} / Exchange rate")[0] if "usd" in rate_cols else None
-        currency = self.currency_column(group, body, header_currency)
-        frames = []
-        for i, header in group.columns.items():
-            h = header.lower()
-            price, level = _PRICE.match(h), _LEVEL.match(h)
-            if not (price or level):
-                continue
-            values, present = self.numbers(body, i, f"{label} / {header}")
-            keep = present & values.notna() & dates.notna()
-            if not keep.any():
-                continue
-            d = dates[keep]
-            market = (price or level).group(1)  # type: ignore[union-attr]
-            if level:
-                series, uncovered = name_levels(system, header, d)
-                if uncovered:
-                    self.warnings.append(Problem(
-                        "unnamed_level", f"{uncovered} value(s) of {system} {header!r} have no named level; "
-                        f"kept as {series[-1] if uncovered == len(d) else 'a generic level'}", column=i + 1,
-                        field=f"{label} / {header}",
-                    ))
-            else:
-                series = np.full(len(d), PRICE, dtype=object)
-            frame = pd.DataFrame({
-                "system": system, "date": d.to_numpy(), "market": market, "series": series,
-                "value": values[keep].to_numpy(), "currency": currency[keep].to_numpy(),
-                "eur_rate": eur[keep].to_numpy() if eur is not None else np.nan,
-                "usd_rate": usd[keep].to_numpy() if usd is not None else np.nan,
-                "line": d.index.to_numpy() + 1, "column": i + 1, "source": f"{label} / {header}",
-                "group": order, "download": group.name.download,
-            })
-            frames.append(self.drop_repeated_dates(frame))
-        rates = pd.DataFrame({
-            "currency": currency.to_numpy(), "date": dates.to_numpy(),
-            "eur_rate": eur.to_numpy() if eur is not None else np.nan,
-            "usd_rate": usd.to_numpy() if usd is not None else np.nan,
-        })
-        rates = rates[rates["date"].notna() & (rates["eur_rate"].notna() | rates["usd_rate"].notna()) & (rates["currency"] != "")]
-        observations = pd.concat(frames, ignore_index=True) if frames else _empty_observations()
-        return observations, rates
-
-    def currency_column(self, group: Group, body: pd.DataFrame, header_currency: str | None) -> pd.Series:
+    def currency_column(self, group: Group, body: pd.DataFrame, header_currency: str | None) -> np.ndarray:
         """Each row's currency: the "Market Currency" cell, else the code in the rate headers."""
         index = next((i for i, h in group.columns.items() if h.lower() == "market currency"), None)
         fallback = header_currency or ""
+        cells = np.full(len(body), fallback, dtype=object)
         if index is None:
             if not fallback:
                 self.errors.append(Problem("bad_currency", f"group {group.name.title!r} names no currency", line=2, column=group.first_column + 1))
-            return pd.Series(fallback, index=body.index)
-        raw = body.iloc[:, index]
-        codes = {v: str(v).strip().upper() for v in raw.dropna().unique()}
-        cells = raw.map(codes).fillna(fallback)
-        wrong = {c for c in set(codes.values()) if not re.fullmatch(r"[A-Z]{3}", c) or (fallback and c != fallback)}
-        for idx in cells.index[cells.isin(wrong)] if wrong else []:
+            return cells
+        raw = body.iloc[:, index].to_numpy(dtype=object)
+        present = pd.notna(raw)
+        codes = {v: str(v).strip().upper() for v in set(raw[present].tolist())}
+        if len(codes) == 1:
+            cells[present] = next(iter(codes.values()))
+        elif codes:
+            cells[present] = [codes[v] for v in raw[present]]
+        wrong = [c for c in set(codes.values()) if not re.fullmatch(r"[A-Z]{3}", c) or (fallback and c != fallback)]
+        for k in np.flatnonzero(present & np.isin(cells, wrong)) if wrong else []:
             self.errors.append(Problem(
-                "bad_currency", f"{cells[idx]!r} is not the group's currency {fallback or '(a 3-letter ISO code)'}",
-                line=idx + 1, column=index + 1, field=f"{group.name.title} / Market Currency",
+                "bad_currency", f"{cells[k]!r} is not the group's currency {fallback or '(a 3-letter ISO code)'}",
+                line=int(body.index[k]) + 1, column=index + 1, field=f"{group.name.title} / Market Currency",
             ))
         return cells
 
     def drop_repeated_dates(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A date twice in one column: an error when the values differ, else counted once (warning)."""
-        repeated = frame["date"].duplicated(keep=False)
+        repeated = frame.duplicated(["column", "date"], keep=False)
         if not repeated.any():
             return frame
-        for _, same in frame[repeated].groupby("date"):
+        for _, same in frame[repeated].groupby(["column", "date"]):
             lines = ", ".join(str(n) for n in same["line"])
+            line, column, field = int(same["line"].iloc[1]), int(same["column"].iloc[0]), str(same["source"].iloc[0])
             if same["value"].nunique() > 1:
                 values = ", ".join(f"{v:g}" for v in same["value"])
                 self.errors.append(Problem(
                     "duplicate_date", f"{same['date'].iloc[0]:%Y-%m-%d} appears on lines {lines} with different values ({values})",
-                    line=int(same["line"].iloc[1]), column=int(same["column"].iloc[0]), field=str(same["source"].iloc[0]),
+                    line=line, column=column, field=field,
                 ))
             else:
                 self.warnings.append(Problem(
                     "duplicate_rows", f"{same['date'].iloc[0]:%Y-%m-%d} appears on lines {lines} with the same value",
-                    line=int(same["line"].iloc[1]), column=int(same["column"].iloc[0]), field=str(same["source"].iloc[0]),
+                    line=line, column=column, field=field,
                 ))
-        return frame.drop_duplicates("date", keep="first")
+        return frame.drop_duplicates(["column", "date"], keep="first")
 
     def report_unknown(self, group: Group) -> None:
         problem = Problem(
@@ -314,7 +340,3 @@ def read_icap(source: CsvText, *, skip_unknown: bool = False) -> Parsed:
     cells = read_cells(source)
     reader = detect_reader(source, cells)
     return reader(source, cells, skip_unknown=skip_unknown).read()
-
-
-def _empty_observations() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in [*TIDY_COLUMNS, "group", "download"]})

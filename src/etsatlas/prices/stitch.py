@@ -20,10 +20,15 @@ KEY = ["system", "market", "series", "date"]
 def stitch(observations: pd.DataFrame, *, rtol: float = 1e-9) -> tuple[pd.DataFrame, list[Problem]]:
     """Keep one row per KEY; return the stitched rows (sorted) and warnings about overlaps."""
     ranked = observations.assign(_rank=observations["download"].astype(bool).astype(int) * -100000 + observations["group"])
-    ranked = ranked.sort_values([*KEY, "_rank"], kind="stable")
-    dup = ranked.duplicated(KEY, keep=False)
+    ranked = ranked.sort_values([*KEY, "_rank"], kind="stable", ignore_index=True)
+    # Sorted by key, so rows of the same key are adjacent: one factorisation finds them all.
+    codes = ranked.groupby(KEY, sort=False, observed=True).ngroup().to_numpy()
+    same_as_next = np.zeros(len(codes), dtype=bool)
+    same_as_next[:-1] = codes[1:] == codes[:-1]
     warnings: list[Problem] = []
-    if dup.any():
+    if same_as_next.any():
+        dup = same_as_next.copy()
+        dup[1:] |= same_as_next[:-1]
         overlap = ranked[dup]
         spread = overlap.groupby(KEY, sort=False)["value"].agg(["min", "max"])
         agree = np.isclose(spread["min"], spread["max"], rtol=rtol, atol=0)
@@ -32,15 +37,16 @@ def stitch(observations: pd.DataFrame, *, rtol: float = 1e-9) -> tuple[pd.DataFr
             warnings.append(Problem(
                 "download_duplicate", f"{count} date(s) appear in two groups with the same value; counted once",
             ))
-        for key, row in spread[~agree].iterrows():
+        for key in spread.index[~agree]:
             system, market, series, date = key  # type: ignore[misc]
             rows = overlap.set_index(KEY).loc[key]
             where = "; ".join(f"{s}: {v:g} (line {n})" for s, v, n in zip(rows["source"], rows["value"], rows["line"]))
             warnings.append(Problem(
                 "series_disagree", f"{system} {market} {series} on {date:%Y-%m-%d} differs between groups: {where}",
             ))
-    kept = ranked.drop_duplicates(KEY, keep="last").drop(columns="_rank")
-    return kept.sort_values(KEY, ignore_index=True), warnings
+    # The last row of each key has the best rank (a chart group, then the later group).
+    kept = ranked[~same_as_next].drop(columns="_rank").reset_index(drop=True)
+    return kept, warnings
 
 
 def merge_rates(rates: pd.DataFrame, *, rtol: float = 1e-6) -> tuple[pd.DataFrame, list[Problem]]:

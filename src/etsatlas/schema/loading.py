@@ -145,7 +145,7 @@ def load_factsheets(paths: Iterable[Path] | None = None) -> list[Factsheet]:
                     Problem(_display(path), 1, sheet.id, "id", f"id {sheet.id!r} differs from file name {path.stem!r}", "id_mismatch")
                 )
             sheets.append(sheet)
-    problems.extend(run_checks(sheets, strict=True))
+    problems.extend(run_checks(sheets))
     if problems:
         raise FactsheetError(problems)
     return sheets

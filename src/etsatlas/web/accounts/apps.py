@@ -8,3 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import checks, seeding, signals  # noqa: F401  (registration)
+
+        signals.connect_area_models()

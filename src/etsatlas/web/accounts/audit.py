@@ -7,15 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from etsatlas.web.core.middleware import current_request
+from etsatlas.web.core.middleware import client_address, current_request
 
 from .models import AuditEntry
-
-
-def client_address(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def record(actor: Any, action: str, target_type: str, target_id: Any, *, request=None, **details: Any) -> AuditEntry:

@@ -8,20 +8,26 @@ empty installation, in one transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.duration import duration_iso_string
 
 from etsatlas import __version__
 
@@ -53,16 +59,68 @@ def _applied_migrations() -> dict[str, list[str]]:
     return applied
 
 
+def _encode(value):
+    """JSON for what the serializer leaves as Python objects; datetimes keep their microseconds."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return duration_iso_string(value)
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _ordered_models():
+    """Models in dependency order, so rows referring to others come after them."""
+    included = set(_models())
+    return serializers.sort_dependencies(
+        [(config, [m for m in config.get_models() if m in included]) for config in apps.get_app_configs()],
+        allow_cycles=True,
+    )
+
+
 def _dump(target: Path) -> dict[str, int]:
-    """Every row and the row counts, read in one transaction (one snapshot on PostgreSQL)."""
+    """Every row and the row counts, read in one transaction (one snapshot on PostgreSQL).
+
+    Rows are written as Django's portable serialisation (natural keys for content types),
+    with full-precision timestamps (Django's JSON encoder would cut them to milliseconds).
+    """
     outer = connection.in_atomic_block
-    with transaction.atomic():
+    counts = {}
+    with transaction.atomic(), target.open("w", encoding="utf-8") as out:
         if connection.vendor == "postgresql" and not outer:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        counts = {m._meta.label: m._default_manager.count() for m in _models()}
-        call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, output=str(target), verbosity=0)
-    return {label: n for label, n in counts.items() if n}
+        out.write("[")
+        first = True
+        for model in _ordered_models():
+            rows = model._default_manager.order_by(model._meta.pk.name)
+            for row in serializers.serialize("python", rows.iterator(chunk_size=2000), use_natural_foreign_keys=True):
+                out.write(("\n" if first else ",\n") + json.dumps(row, default=_encode, ensure_ascii=False, sort_keys=True))
+                first = False
+                counts[model._meta.label] = counts.get(model._meta.label, 0) + 1
+        out.write("\n]\n")
+    return counts
+
+
+def _load(source: Path) -> None:
+    """Insert every row of a dump (like loaddata: forward references resolved, sequences reset)."""
+    with source.open(encoding="utf-8") as handle:
+        rows = json.load(handle)
+    models, deferred = set(), []
+    with connection.constraint_checks_disabled():
+        for obj in serializers.deserialize("python", rows, handle_forward_references=True):
+            obj.save()
+            models.add(type(obj.object))
+            if obj.deferred_fields:
+                deferred.append(obj)
+        for obj in deferred:
+            obj.save_deferred_fields()
+    connection.check_constraints(table_names=[m._meta.db_table for m in models])
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 def create_backup(path: Path, progress: Callable[[str], None] | None = None) -> dict:
@@ -159,7 +217,7 @@ def restore_backup(path: Path, progress: Callable[[str], None] | None = None) ->
     if clashes:
         raise BackupError(f"uploaded files already exist in {media}: {', '.join(clashes[:5])}")
     with transaction.atomic():
-        call_command("loaddata", str(path / "db.json"), verbosity=0)
+        _load(path / "db.json")
         counts = {m._meta.label: m._default_manager.count() for m in _models()}
         missing = {k: (v, counts.get(k, 0)) for k, v in manifest["counts"].items() if counts.get(k, 0) != v}
         if missing:

@@ -47,4 +47,8 @@ def check_security(app_configs=None, **kwargs):
     if not getattr(settings, "ETSATLAS", {}).get("LOGIN_ACCOUNT_LIMIT", 5):
         problems.append(Warning("login throttling is disabled", hint="set ETSATLAS['LOGIN_ACCOUNT_LIMIT'] > 0.",
                                 id="etsatlas.W005"))
+    if not getattr(settings, "ETSATLAS", {}).get("API_ANON_RATE_PER_MINUTE", 0):
+        problems.append(Warning("anonymous API clients are not rate limited",
+                                hint="set ETSATLAS_API_ANON_RATE (requests per minute per address), e.g. 600.",
+                                id="etsatlas.W006"))
     return problems

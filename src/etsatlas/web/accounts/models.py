@@ -32,6 +32,18 @@ class Profile(models.Model):
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.role})"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from etsatlas.web.atlas.models import System
+
+        ids = self.jurisdictions
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValidationError({"jurisdictions": 'a list of system ids, e.g. ["eu-ets", "uk-ets"]'})
+        unknown = sorted(set(ids) - set(System.objects.filter(pk__in=ids).values_list("pk", flat=True)))
+        if unknown:
+            raise ValidationError({"jurisdictions": f"unknown system id(s): {', '.join(unknown)}"})
+
 
 class Scope(models.TextChoices):
     DRAFTS_WRITE = "drafts:write", "Create, edit and submit drafts"

@@ -72,3 +72,37 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     throttle.fail(username, audit.client_address(request))
     audit.record(None, "account.login_failed", "user", username, request=request)
+
+
+# Data of other areas, audited at the level a person acts on (one import, one resource, one
+# member), not per price row. Areas that want richer entries call audit.record themselves.
+AUDITED_MODELS = [
+    "prices.PriceImport",
+    "library.Resource",
+    "library.Person",
+    "library.Organisation",
+    "partnership.Member",
+    "partnership.StatusChange",
+]
+
+
+def _audit_saved(sender, instance, created: bool, raw: bool = False, **kwargs):
+    if not raw:
+        audit.record(None, "data.create" if created else "data.change", sender._meta.label, instance.pk,
+                     repr=str(instance)[:200])
+
+
+def _audit_deleted(sender, instance, **kwargs):
+    audit.record(None, "data.delete", sender._meta.label, instance.pk, repr=str(instance)[:200])
+
+
+def connect_area_models() -> None:
+    from django.apps import apps
+
+    for label in AUDITED_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue  # that area is not in this checkout
+        post_save.connect(_audit_saved, sender=model, dispatch_uid=f"accounts-audit-save-{label}")
+        post_delete.connect(_audit_deleted, sender=model, dispatch_uid=f"accounts-audit-delete-{label}")

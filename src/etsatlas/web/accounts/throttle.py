@@ -24,6 +24,7 @@ def window() -> dt.timedelta:
 
 
 def fail(username: str, address: str | None) -> None:
+    prune()
     LoginFailure.objects.create(username=username, address=address)
 
 
@@ -47,6 +48,6 @@ def locked_until(username: str, address: str | None) -> dt.datetime | None:
 
 
 def prune() -> int:
-    """Forget failures older than the window (run from the login view now and then)."""
+    """Forget failures older than the window (run on every recorded failure: one indexed delete)."""
     deleted, _ = LoginFailure.objects.filter(at__lt=timezone.now() - window()).delete()
     return deleted

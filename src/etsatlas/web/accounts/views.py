@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from etsatlas.schema import Factsheet
 from etsatlas.schema.loading import dump_factsheet_yaml
 from etsatlas.web.atlas.models import System
+from etsatlas.web.core.middleware import client_address
 
 from . import permissions, throttle, workflow
 from .diffing import diff
@@ -28,7 +29,7 @@ def throttled(view):
 
     def wrapper(request, *args, **kwargs):
         if request.method == "POST":
-            until = throttle.locked_until(request.POST.get("username", "")[:150], request.META.get("REMOTE_ADDR"))
+            until = throttle.locked_until(request.POST.get("username", "")[:150], client_address(request))
             if until is not None:
                 seconds = max(1, int((until - timezone.now()).total_seconds()))
                 response = render(request, "accounts/locked.html", {"seconds": seconds, "minutes": -(-seconds // 60)}, status=429)

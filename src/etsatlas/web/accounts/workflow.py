@@ -88,15 +88,15 @@ def record_version(system: System, *, author=None, published_by=None, draft=None
     version, _ = FactsheetVersion.objects.get_or_create(
         system=system,
         version=system.version,
-        defaults=dict(
-            data=system.data,
-            content_hash=system.content_hash,
-            author=author,
-            published_by=published_by,
-            draft=draft,
-            note=note,
-            restored_from=restored_from,
-        ),
+        defaults={
+            "data": system.data,
+            "content_hash": system.content_hash,
+            "author": author,
+            "published_by": published_by,
+            "draft": draft,
+            "note": note,
+            "restored_from": restored_from,
+        },
     )
     return version
 

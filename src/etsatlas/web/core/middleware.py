@@ -5,6 +5,7 @@ answer, including a refused one, carries the headers.
 """
 
 import contextvars
+import ipaddress
 import time
 
 from django.conf import settings
@@ -25,6 +26,26 @@ current_request: contextvars.ContextVar = contextvars.ContextVar("etsatlas_reque
 
 def _limit(name: str, default: int) -> int:
     return int(getattr(settings, "ETSATLAS", {}).get(name, default))
+
+
+def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind N trusted proxies the Nth address from the
+    right of X-Forwarded-For (ETSATLAS["TRUSTED_PROXIES"]), so limits apply per client, not per proxy."""
+    if request is None:
+        return None
+    hops = _limit("TRUSTED_PROXIES", 0)
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if hops > 0 and len(forwarded) >= hops and _is_address(forwarded[-hops]):
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ApiLimitsMiddleware:
@@ -53,11 +74,11 @@ class ApiLimitsMiddleware:
             length = 0
         if length > max_body:
             return error_response(413, "body_too_large", f"request body of {length} bytes exceeds the limit of {max_body} bytes")
-        rate = _limit("API_ANON_RATE_PER_MINUTE", 600)
+        rate = _limit("API_ANON_RATE_PER_MINUTE", 0)  # off unless configured (production sets it)
         if rate <= 0 or "HTTP_AUTHORIZATION" in request.META:
             return None
         window = int(time.time() // 60)
-        key = f"etsatlas:anon-rate:{request.META.get('REMOTE_ADDR', '')}:{window}"
+        key = f"etsatlas:anon-rate:{client_address(request)}:{window}"
         cache.add(key, 0, timeout=90)
         try:
             count = cache.incr(key)

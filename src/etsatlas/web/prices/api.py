@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from django.http import JsonResponse
+from django.http import HttpResponse
 from ninja import Query as QueryParams
 from ninja import Router, Schema
 from pydantic import Field
@@ -84,13 +85,19 @@ def _query(params: PriceParams):
 def prices(request, params: QueryParams[PriceParams]):
     """Prices per system, date, market and series, optionally converted (rate of the date, else nearest earlier: flagged) and averaged by period."""
     query = _query(params)
-    frame = explorer.table(query)
-    # Serialised directly: the schema above documents it, and validating 50,000 rows one by one is slow.
-    return JsonResponse({"query": explorer.query_dict(query), "count": len(frame), "data": explorer.records(frame)})
+
+    def build() -> bytes:
+        frame = explorer.table(query)
+        body = {"query": explorer.query_dict(query), "count": len(frame), "data": explorer.records(frame)}
+        return json.dumps(body, ensure_ascii=False, default=str).encode()
+
+    # Serialised directly (the schema above documents it; validating 50,000 rows one by one is slow)
+    # and cached per query until the next import.
+    return HttpResponse(explorer.cached("prices", query, build), content_type="application/json")
 
 
 @router.get("/prices/summary", response={200: SummaryOut, 400: ErrorOut}, summary="Price summary per system and market")
 def prices_summary(request, params: QueryParams[PriceParams]):
     """Latest value and date, change over one year, annual means, minimum and maximum, from daily prices."""
     query = _query(params)
-    return {"query": explorer.query_dict(query), "data": explorer.summary(query)}
+    return {"query": explorer.query_dict(query), "data": explorer.cached("summary", query, lambda: explorer.summary(query))}

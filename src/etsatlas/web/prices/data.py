@@ -18,6 +18,10 @@ def _version() -> tuple:
     return tuple(PriceImport.objects.aggregate(last=Max("id"), n=Count("id")).values())
 
 
+def data_version() -> tuple:
+    return _version()
+
+
 def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(observations, rates) as stored: the tidy table without provenance, and the exchange rates."""
     version = _version()

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from typing import Any
 
 import pandas as pd
+from django.db import DatabaseError
 
 from etsatlas.prices import Query, make_query, run, summarise
 from etsatlas.prices.levels import PRICE, level_label
 
-from .data import frames
+from .data import data_version, frames
+
+_results: dict[tuple, Any] = {}
+_results_lock = threading.Lock()
 
 DEFAULT_SYSTEMS = ["eu-ets", "uk-ets", "cn-ets", "kr-ets", "nz-ets", "ca-cat", "rggi"]
 EXPORT_COLUMNS = ["system", "system_name", "date", "market", "series", "value", "currency", "rate_estimated"]
@@ -22,7 +27,7 @@ def system_names() -> dict[str, str]:
         from etsatlas.web.atlas.store import snapshot
 
         return {s.id: s.display_name for s in snapshot().sheets}
-    except Exception:  # the knowledge base is optional for prices (not seeded yet)
+    except (DatabaseError, ValueError):  # the knowledge base is optional for prices (not seeded yet)
         return {}
 
 
@@ -47,9 +52,31 @@ def query_from_params(params: dict[str, Any], *, page: bool = False) -> Query:
     )
 
 
+def series_choices(query: Query) -> list[tuple[str, str, bool]]:
+    """(series, label, shown) for every series the chosen systems have: the price first, then levels."""
+    observations, _ = frames()
+    present = observations.loc[observations["system"].isin(query.systems), "series"].unique()
+    names = sorted(present, key=lambda s: (s != PRICE, s))
+    return [(s, level_label(s), not query.series or s in query.series) for s in names]
+
+
 def table(query: Query) -> pd.DataFrame:
     observations, rates = frames()
     return run(observations, rates, query)
+
+
+def cached(kind: str, query: Query, build):
+    """Results per query, kept until the next import (frames() identifies the data by its version)."""
+    key = (kind, data_version(), query)
+    with _results_lock:
+        if key in _results:
+            return _results[key]
+    value = build()
+    with _results_lock:
+        if len(_results) >= 64:
+            _results.pop(next(iter(_results)))
+        _results[key] = value
+    return value
 
 
 def summary(query: Query) -> list[dict[str, Any]]:

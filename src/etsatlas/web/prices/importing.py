@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 
 from etsatlas.prices import PriceFile, read_price_bytes
+from etsatlas.web.accounts.audit import record as audit
 
 from .models import ExchangeRate, Observation, PriceImport, Revision
 
@@ -51,7 +52,7 @@ class _DryRun(Exception):
 
 def import_bytes(data: bytes, file_name: str, *, dry_run: bool = False, skip_unknown: bool = False) -> ImportReport:
     """Read, check and store one file. Raises etsatlas.prices.PriceFileError (nothing stored) on bad input."""
-    price_file = read_price_bytes(data, file_name, skip_unknown=skip_unknown)
+    price_file = read_price_bytes(data, file_name, skip_unknown=skip_unknown, known_systems=_knowledge_base_ids())
     return store(price_file, dry_run=dry_run)
 
 
@@ -95,6 +96,16 @@ def _write(price_file: PriceFile, report: ImportReport) -> None:
     record.added, record.revised, record.unchanged, record.rates_added = report.added, report.revised, report.unchanged, report.rates_added
     record.save(update_fields=["added", "revised", "unchanged", "rates_added"])
     report.import_id = record.id
+    audit(None, "prices.import", "prices.PriceImport", record.id, file=record.file_name, sha256=record.sha256,
+          added=record.added, revised=record.revised, unchanged=record.unchanged)
+
+
+def _knowledge_base_ids() -> set[str] | None:
+    """Ids a tidy CSV may use: the published systems, once the knowledge base is seeded."""
+    from etsatlas.web.atlas.models import System
+
+    ids = set(System.objects.values_list("id", flat=True))
+    return ids or None
 
 
 def _stored_observations(systems: list[str]) -> pd.DataFrame:
@@ -105,17 +116,33 @@ def _stored_observations(systems: list[str]) -> pd.DataFrame:
 
 
 def _create(rows: pd.DataFrame, record: PriceImport) -> None:
-    objects = [
-        Observation(
-            system=system, date=date, market=market, series=series, value=value, currency=currency,
-            source_import=record, line=line, column=column, source=source[:200],
-        )
-        for system, date, market, series, value, currency, line, column, source in zip(
-            rows["system"], rows["date"].dt.date, rows["market"], rows["series"], rows["value"].astype(float),
-            rows["currency"], rows["line"].astype(int), rows["column"].astype(int), rows["source"],
-        )
-    ]
-    Observation.objects.bulk_create(objects, batch_size=BATCH)
+    _insert(Observation, {
+        "system": rows["system"], "date": rows["date"].dt.date, "market": rows["market"], "series": rows["series"],
+        "value": rows["value"].astype(float), "currency": rows["currency"], "source_import_id": record.id,
+        "line": rows["line"].astype(int), "column": rows["column"].astype(int), "source": rows["source"].str.slice(0, 200),
+    })
+
+
+def _insert(model, columns: dict[str, Any]) -> None:
+    """One executemany for many rows: bulk_create builds a model instance and compiles SQL per row,
+    which costs seconds for 36,000 observations. Values come from the validated tidy table."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    frame = pd.DataFrame(columns)
+    if frame.empty:
+        return
+    names = list(frame.columns)
+    quote = connection.ops.quote_name
+    table, cols = quote(model._meta.db_table), ", ".join(quote(fields[n].column) for n in names)
+    values = [frame[n].astype(object).where(frame[n].notna(), None).tolist() for n in names]
+    rows = list(zip(*values))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path: one stream instead of a statement per row.
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(names))})", rows)
 
 
 def _revise(rows: pd.DataFrame, record: PriceImport) -> None:
@@ -145,12 +172,10 @@ def _add_rates(rates: pd.DataFrame, record: PriceImport) -> int:
     stored["currency"] = stored["currency"].astype(object)
     merged = rates.merge(stored.assign(_stored=True), on=["currency", "date"], how="left")
     fresh = merged[merged["_stored"].isna()]
-    ExchangeRate.objects.bulk_create([
-        ExchangeRate(currency=c, date=d, eur_rate=_float(e), usd_rate=_float(u), source_import=record)
-        for c, d, e, u in zip(fresh["currency"], fresh["date"].dt.date, fresh["eur_rate"], fresh["usd_rate"])
-    ], batch_size=BATCH)
+    _insert(ExchangeRate, {
+        "currency": fresh["currency"], "date": fresh["date"].dt.date, "eur_rate": fresh["eur_rate"].astype(float),
+        "usd_rate": fresh["usd_rate"].astype(float), "source_import_id": record.id,
+    })
     return len(fresh)
 
 
-def _float(value: float) -> float | None:
-    return None if pd.isna(value) else float(value)

@@ -36,14 +36,15 @@ class Observation(models.Model):
     series = models.CharField(max_length=40, help_text="'price' or a named price-management level.")
     value = models.FloatField()
     currency = models.CharField(max_length=3)
-    source_import = models.ForeignKey(PriceImport, on_delete=models.PROTECT, related_name="observations")
+    # No index of its own: lookups go by the unique key; an extra index slows the bulk import.
+    source_import = models.ForeignKey(PriceImport, on_delete=models.PROTECT, related_name="observations", db_index=False)
     line = models.PositiveIntegerField(help_text="Line of the value in the imported file (1-based).")
     column = models.PositiveIntegerField(help_text="Column of the value in the imported file (1-based).")
     source = models.CharField(max_length=200, help_text="Column group and header of the value in the file.")
 
     class Meta:
+        # The unique key also serves queries by system (its first column).
         constraints = [models.UniqueConstraint(fields=["system", "market", "series", "date"], name="prices_observation_key")]
-        indexes = [models.Index(fields=["system", "date"])]
 
     def __str__(self) -> str:
         return f"{self.system} {self.market} {self.series} {self.date}: {self.value} {self.currency}"
@@ -69,7 +70,7 @@ class ExchangeRate(models.Model):
     date = models.DateField()
     eur_rate = models.FloatField(null=True)
     usd_rate = models.FloatField(null=True)
-    source_import = models.ForeignKey(PriceImport, on_delete=models.PROTECT, related_name="rates")
+    source_import = models.ForeignKey(PriceImport, on_delete=models.PROTECT, related_name="rates", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["currency", "date"], name="prices_rate_key")]

@@ -17,7 +17,8 @@ FORMATS = ("csv", "xlsx", "json")
 
 def _params(request) -> dict:
     params = {key: request.GET.get(key, "") for key in ("market", "currency", "start", "end", "freq", "levels", "log")}
-    params["systems"] = [p for v in request.GET.getlist("systems") for p in v.split(",") if p]
+    for key in ("systems", "series"):
+        params[key] = [p for v in request.GET.getlist(key) for p in v.split(",") if p]
     return params
 
 
@@ -34,10 +35,10 @@ def explorer_page(request):
         context.update(error=exc.message, error_field=exc.field)
         return render(request, "prices/explorer.html", context, status=400)
     frame = explorer.table(query)
-    shown = {**explorer.query_dict(query), "levels": "1" if params["levels"] else "", "log": "1" if params["log"] else ""}
+    shown = {**explorer.query_dict(query), "log": "1" if params["log"] else ""}
     state = urlencode({k: ",".join(v) if isinstance(v, list) else (v or "") for k, v in shown.items() if v and v != "all"})
     context.update(
-        query=query, selected=set(query.systems), chart={**explorer.chart(frame), "log": bool(params["log"])},
+        query=query, selected=set(query.systems), series_choices=explorer.series_choices(query), chart={**explorer.chart(frame), "log": bool(params["log"])},
         summary=explorer.summary(query), rows=len(frame), state=state,
         downloads=[(fmt.upper(), f"download.{fmt}?{state}") for fmt in FORMATS],
     )

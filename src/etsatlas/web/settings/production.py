@@ -44,6 +44,8 @@ ETSATLAS = {
     **ETSATLAS,  # noqa: F405
     "API_ANON_RATE_PER_MINUTE": int(os.environ.get("ETSATLAS_API_ANON_RATE", "600")),
     "API_MAX_BODY_BYTES": int(os.environ.get("ETSATLAS_API_MAX_BODY", str(1024 * 1024))),
+    # Reverse proxies in front of the server (each appends to X-Forwarded-For); 0 when none.
+    "TRUSTED_PROXIES": int(os.environ.get("ETSATLAS_TRUSTED_PROXIES", "0")),
     "LOGIN_ACCOUNT_LIMIT": 5,
     "LOGIN_ADDRESS_LIMIT": 20,
     "LOGIN_LOCKOUT_SECONDS": 900,

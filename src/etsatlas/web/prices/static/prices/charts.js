@@ -31,7 +31,8 @@
 
   function draw(element, data, small) {
     if (!window.Plotly || !data) return;
-    window.Plotly.newPlot(element, traces(data), layout(data, small), { responsive: true, displaylogo: false });
+    window.Plotly.newPlot(element, traces(data), layout(data, small), { responsive: true, displaylogo: false })
+      .then(function () { element.setAttribute("data-drawn", "true"); });
   }
 
   function read(id) {
