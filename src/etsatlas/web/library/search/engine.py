@@ -14,7 +14,9 @@ from django.utils.text import Truncator
 
 from .. import vocab
 from ..models import Credit, Resource, ResourceTag
+from ..text import plain_text
 from .base import SearchBackend, marked_to_html
+from .documents import system_names
 from .query import Query
 
 FACETS = ("type", "topic", "system", "language")
@@ -121,23 +123,15 @@ def _hits(ranked: list[tuple[int, float | None]], query: Query, backend: SearchB
             title, snippet = (marked_to_html(m) for m in marks[pk])
         else:
             title = escape(resource.title)
-            snippet = escape(Truncator(_summary_text(resource)).words(30))
+            snippet = escape(Truncator(resource.search_text or plain_text(resource.summary)).words(30))
         hits.append(Hit(resource, rank, title, snippet))
     return hits
-
-
-def _summary_text(resource: Resource) -> str:
-    from ..text import plain_text
-
-    return plain_text(resource.summary)
 
 
 def _labels(kind: str) -> dict[str, str]:
     if kind == "type":
         return vocab.RESOURCE_TYPES
     if kind == "system":
-        from .documents import system_names
-
         return system_names()
     return vocab.TAG_KINDS[kind] or {}
 
