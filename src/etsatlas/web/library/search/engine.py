@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -79,7 +79,8 @@ def filtered(query: Query, skip: str | None = None) -> QuerySet:
         qs = qs.filter(type__in=query.types)
     for kind, values in (("topic", query.topics), ("system", query.systems), ("language", query.languages)):
         if values and skip != kind:
-            qs = qs.filter(id__in=ResourceTag.objects.filter(kind=kind, value__in=values).values("resource_id"))
+            tagged = ResourceTag.objects.filter(resource_id=OuterRef("pk"), kind=kind, value__in=values)
+            qs = qs.filter(Exists(tagged))  # a probe of the (resource, kind, value) index per row
     if query.year_from:
         qs = qs.filter(year__gte=query.year_from)
     if query.year_to:
