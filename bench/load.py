@@ -149,7 +149,13 @@ def editor(base: str, name: str, token: str, rec: Recorder, stop: threading.Even
                 draft = saved.json()
                 with rec.lock:
                     accepted.append({"draft": draft["id"], "system": system, "marker": marker})
-                rec.call(client, "submit", "POST", f"/api/v1/drafts/{draft['id']}/submit")
+                submitted = rec.call(client, "submit", "POST", f"/api/v1/drafts/{draft['id']}/submit")
+                # Like a person: wait for the review of this draft before starting the next one.
+                while submitted is not None and submitted.status_code == 200 and not stop.is_set():
+                    time.sleep(0.5)
+                    state = rec.call(client, "api", "GET", f"/api/v1/drafts/{draft['id']}")
+                    if state is None or state.status_code != 200 or state.json()["state"] != "submitted":
+                        break
             time.sleep(random.uniform(0.2, 0.6))
 
 
@@ -285,7 +291,8 @@ def append(summary: dict, args) -> None:
 Machine: {platform.node()}, {os.cpu_count()} cores shared with other sessions, Python {platform.python_version()},
 PostgreSQL; gunicorn {args.workers} workers x 4 threads. Command:
 `DATABASE_URL=postgres://.../etsatlas_accounts python bench/load.py --duration {args.duration} --readers {args.readers} --append`.
-{args.readers} readers, {len(EDITORS)} editors (two sharing the EU ETS), 1 reviewer, {summary['duration_s']} s:
+{args.readers} readers, {len(EDITORS)} editors (two sharing the EU ETS; each waits for the review of its
+draft before the next edit), 1 reviewer, {summary['duration_s']} s:
 {summary['requests']} requests ({summary['rps']}/s), **{summary['server_errors_5xx']} 5xx**,
 {summary['drafts_saved']} drafts saved = {summary['drafts_audited']} `draft.create` audit entries,
 {summary['published']} published = {summary['publish_audited']} `system.publish` entries, every published version

@@ -175,3 +175,20 @@ def test_changes_to_other_areas_data_are_audited(db):
     Organisation.objects.create(id="icap", name="ICAP").delete()
     actions = list(AuditEntry.objects.filter(target_type="library.Organisation").values_list("action", flat=True))
     assert sorted(actions) == ["data.create", "data.delete"]
+
+
+def test_admin_changes_name_the_administrator_and_address(client, systems):
+    admin = make_user("ada", "admin", password=None)
+    client.force_login(admin)
+    password = "a-Long-and-unusual-passphrase-17"
+    response = client.post("/admin/auth/user/add/", {
+        "username": "newcomer", "password1": password, "password2": password, "usable_password": "true",
+        "profile-TOTAL_FORMS": "1", "profile-INITIAL_FORMS": "0", "profile-MIN_NUM_FORMS": "0",
+        "profile-MAX_NUM_FORMS": "1", "profile-0-role": "editor", "profile-0-jurisdictions": '["uk-ets"]',
+    }, REMOTE_ADDR="192.0.2.10")
+    assert response.status_code == 302
+    entries = {e.action: e for e in AuditEntry.objects.filter(target_id="newcomer")}
+    assert {"account.create", "account.role"} <= set(entries)
+    assert all((e.actor, e.address) == (admin, "192.0.2.10") for e in entries.values())
+    assert entries["account.role"].details["jurisdictions"] == ["uk-ets"]
+    assert AuditEntry.objects.filter(action="admin.add", actor=admin, target_type="user").exists()

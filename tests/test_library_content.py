@@ -114,3 +114,28 @@ def test_editor_forms_open_in_the_admin(client, db):
     for url in ("/admin/library/resource/add/", f"/admin/library/resource/{resource.pk}/change/",
                 "/admin/library/person/add/", "/admin/library/organisation/add/", "/admin/partnership/member/add/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_seed_file_errors_name_the_entry_and_field(tmp_path):
+    from etsatlas.web.library.loading import DATA_FILE, SeedError, load_library
+
+    bad = tmp_path / "publications.yaml"
+    text = DATA_FILE.read_text(encoding="utf-8")
+    bad.write_text(text.replace("type: guide", "type: novel", 1).replace("publishers: [icap, world-bank]", "publishers: [icap, nobody]"), encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        load_library(bad)
+    assert "resources[0] (id linking-guide) field type: Value error, unknown type 'novel'" in str(info.value)
+    bad.write_text(text.replace("publishers: [icap, world-bank]", "publishers: [icap, nobody]"), encoding="utf-8")
+    with pytest.raises(SeedError, match="resource ets-governance field publishers: no organisation with id 'nobody'"):
+        load_library(bad)
+
+
+def test_seed_keeps_known_dates_at_their_precision(db):
+    from etsatlas.web.library.seeding import seed_library
+
+    seed_library()
+    found = {r.slug: (r.date.isoformat() if r.date else None, r.date_precision) for r in Resource.objects.all()}
+    assert found["linking-guide"] == ("2018-09-12", "day")
+    assert found["status-report-2024"] == ("2024-04-01", "month")
+    assert found["status-report-2014"] == ("2014-01-01", "year")
+    assert found["brief-2"] == (None, "")

@@ -135,3 +135,17 @@ def test_loader_names_the_member_and_field_in_error(tmp_path):
     bad.write_text(text.replace("{name: Austria, level: national", "{name: Austria, level: galactic"), encoding="utf-8")
     with pytest.raises(SeedError, match=r"\(Austria\) field level: .*unknown level 'galactic'"):
         load_partnership(bad)
+
+
+def test_member_system_links_are_checked(partnership):
+    from django.core.exceptions import ValidationError
+
+    member = Member.objects.get(id="california")
+    member.system_ids = "ca-cat"
+    with pytest.raises(ValidationError, match="list of factsheet ids"):
+        member.full_clean()
+    member.system_ids = ["CA CAT!"]
+    with pytest.raises(ValidationError, match="not a system id"):
+        member.full_clean()
+    member.system_ids = ["ca-cat"]
+    member.full_clean()

@@ -89,7 +89,7 @@ def serve(
     cmd = [
         sys.executable, "-m", "gunicorn", "etsatlas.web.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(count), "--worker-class", "gthread",
-        "--threads", "4", "--access-logfile", "-", "--timeout", "60",
+        "--threads", "4", "--access-logfile", "-", "--timeout", "60", "--preload",
     ]
     raise typer.Exit(subprocess.call(cmd))
 

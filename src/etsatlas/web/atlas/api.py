@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.http import http_date, parse_http_date_safe
 from ninja import Router
+from pydantic import BaseModel
 
 from etsatlas.schema.loading import factsheet_to_data
 
@@ -23,6 +24,54 @@ from .schema_export import factsheet_json_schema
 from .store import Snapshot, snapshot
 
 router = Router()
+
+
+class SystemSummary(BaseModel):
+    """One row of the systems list."""
+
+    id: str
+    name: str
+    short_name: str | None
+    jurisdictions: list[str]
+    level: str
+    region: str
+    mechanism: str | None
+    status: str
+    start_year: int | None
+    as_of: str
+    updated_at: str | None
+    url: str
+    page: str
+
+
+class SystemPage(BaseModel):
+    """A page of the filtered list: `count` matches in all, `results` from `offset`."""
+
+    count: int
+    limit: int
+    offset: int
+    results: list[SystemSummary]
+
+
+def _list_responses() -> dict:
+    """200 is a page (JSON object), the whole factsheets (`format=json`, an array) or CSV."""
+    page = SystemPage.model_json_schema()
+    page.pop("$defs", None)
+    page["properties"]["results"]["items"] = SystemSummary.model_json_schema()  # inline: no dangling $ref
+    sheet = {"type": "object", "description": "A whole factsheet (see /api/v1/schema/factsheet.json)."}
+    error = {"type": "object", "properties": {"error": {"type": "object"}}, "required": ["error"]}
+    return {
+        "200": {
+            "description": "The filtered systems",
+            "content": {
+                "application/json": {"schema": {"oneOf": [page, {"type": "array", "items": sheet}]}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        "304": {"description": "Not modified since the ETag or date sent"},
+        "400": {"description": "An invalid parameter, named in `field`",
+                "content": {"application/json": {"schema": error}}},
+    }
 
 
 def _query_from(request: HttpRequest):
@@ -95,8 +144,8 @@ def _summary(sheet, snap: Snapshot) -> dict:
         "(prefix - for descending); `limit` (1..max) and `offset` paginate; `format=csv` or `format=json` "
         "downloads the whole filtered list."
     ),
-    response={200: dict},
     openapi_extra={
+        "responses": _list_responses(),
         "parameters": [
             *({"name": f.name, "in": "query", "required": False, "description": f.description,
                "schema": {"type": "string", "enum": f.allowed}} for f in FILTERS),

@@ -12,7 +12,7 @@ import hashlib
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import connection
 from django.http import HttpResponse
 
 from .store import snapshot
@@ -29,15 +29,27 @@ SHOWN_ELSEWHERE = [
 ]
 
 
-def data_stamp() -> str:
-    parts = [snapshot().etag]
+def _stamp_sql() -> str:
+    parts = []
     for label, field in SHOWN_ELSEWHERE:
         try:
             model = apps.get_model(label)
         except LookupError:
             continue
-        agg = model.objects.aggregate(n=Count("pk"), latest=Max(field))
-        parts.append(f"{agg['n']}:{agg['latest'].timestamp() if agg['latest'] else 0}")
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field(field).column)
+        parts += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT CAST(MAX({column}) AS TEXT) FROM {table})"]
+    return "SELECT " + ", ".join(parts) if parts else ""
+
+
+def data_stamp() -> str:
+    """Version of everything an atlas page shows: two plain queries."""
+    parts = [snapshot().etag]
+    sql = _stamp_sql()
+    if sql:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            parts += [str(v) for v in cursor.fetchone()]
     return "|".join(parts)
 
 

@@ -43,6 +43,17 @@ class Member(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("partnership:directory") + f"#member-{self.id}"
 
+    def clean(self):
+        from etsatlas.web.library.forms import clean_system_ids
+
+        ids = self.system_ids
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValidationError({"system_ids": 'Give a list of factsheet ids, e.g. ["ca-cat"].'})
+        try:
+            self.system_ids = clean_system_ids(", ".join(ids))
+        except ValidationError as exc:
+            raise ValidationError({"system_ids": exc.messages}) from exc
+
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, "unknown")

@@ -44,7 +44,10 @@ def database_config() -> dict:
         config["CONN_MAX_AGE"] = 0
         config.setdefault("OPTIONS", {})
         # WAL lets readers proceed during a write; a busy timeout avoids spurious "locked" errors.
-        config["OPTIONS"].update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+        # IMMEDIATE takes the write lock when a transaction starts, so two concurrent publications
+        # conflict cleanly (one waits, then sees the new version) instead of failing as "busy".
+        config["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE",
+                                  "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
         config["TEST"] = {"NAME": str(STATE_DIR / "test-etsatlas.sqlite3")}
     return config
 

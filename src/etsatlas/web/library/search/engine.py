@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -14,7 +14,9 @@ from django.utils.text import Truncator
 
 from .. import vocab
 from ..models import Credit, Resource, ResourceTag
+from ..text import plain_text
 from .base import SearchBackend, marked_to_html
+from .documents import system_names
 from .query import Query
 
 FACETS = ("type", "topic", "system", "language")
@@ -77,7 +79,8 @@ def filtered(query: Query, skip: str | None = None) -> QuerySet:
         qs = qs.filter(type__in=query.types)
     for kind, values in (("topic", query.topics), ("system", query.systems), ("language", query.languages)):
         if values and skip != kind:
-            qs = qs.filter(id__in=ResourceTag.objects.filter(kind=kind, value__in=values).values("resource_id"))
+            tagged = ResourceTag.objects.filter(resource_id=OuterRef("pk"), kind=kind, value__in=values)
+            qs = qs.filter(Exists(tagged))  # a probe of the (resource, kind, value) index per row
     if query.year_from:
         qs = qs.filter(year__gte=query.year_from)
     if query.year_to:
@@ -121,23 +124,15 @@ def _hits(ranked: list[tuple[int, float | None]], query: Query, backend: SearchB
             title, snippet = (marked_to_html(m) for m in marks[pk])
         else:
             title = escape(resource.title)
-            snippet = escape(Truncator(_summary_text(resource)).words(30))
+            snippet = escape(Truncator(resource.search_text or plain_text(resource.summary)).words(30))
         hits.append(Hit(resource, rank, title, snippet))
     return hits
-
-
-def _summary_text(resource: Resource) -> str:
-    from ..text import plain_text
-
-    return plain_text(resource.summary)
 
 
 def _labels(kind: str) -> dict[str, str]:
     if kind == "type":
         return vocab.RESOURCE_TYPES
     if kind == "system":
-        from .documents import system_names
-
         return system_names()
     return vocab.TAG_KINDS[kind] or {}
 

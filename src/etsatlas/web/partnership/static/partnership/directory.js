@@ -18,7 +18,9 @@
   });
   var geo = { projection: { type: "natural earth" }, showcountries: true, countrycolor: "#bbb", showland: true, landcolor: "#f2f2ee" };
   var config = { responsive: true, displaylogo: false, topojsonURL: data.topojson_url };
-  window.Plotly.newPlot("member-map", mapTraces, { geo: geo, margin: { l: 0, r: 0, t: 10, b: 0 }, legend: { orientation: "h" } }, config);
+  function drawn(id) { return function () { document.getElementById(id).setAttribute("data-drawn", "true"); }; }
+  window.Plotly.newPlot("member-map", mapTraces, { geo: geo, margin: { l: 0, r: 0, t: 10, b: 0 }, legend: { orientation: "h" } }, config)
+    .then(drawn("member-map"));
 
   var records = data.chart.records;
   function series(key) {
@@ -47,5 +49,6 @@
     shapes: events.map(function (e) { return { type: "line", xref: "x", yref: "paper", x0: e.date, x1: e.date, y0: 0, y1: 1, line: { dash: "dot", color: "#999" } }; }),
     annotations: events.map(function (e, i) { return { x: e.date, xref: "x", yref: "paper", y: 0.95 - i * 0.12, text: e.note, showarrow: false, xanchor: "left", font: { size: 11 } }; })
   };
-  window.Plotly.newPlot("member-chart", traces, layout, { responsive: true, displaylogo: false });
+  window.Plotly.newPlot("member-chart", traces, layout, { responsive: true, displaylogo: false })
+    .then(drawn("member-chart"));
 }());
