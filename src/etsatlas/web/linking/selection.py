@@ -41,8 +41,10 @@ class Selection:
     fx: dict[str, float] = field(default_factory=dict)
 
     def assess(self) -> Assessment:
+        from ..analysis.prefill import link_preview  # the simulator's flows and linked price
+
         rates, source = rates_for(self.fx)
-        return assess(self.sheets, fx=rates, fx_source=source, edits=self.edits)
+        return assess(self.sheets, fx=rates, fx_source=source, edits=self.edits, simulate=link_preview)
 
 
 def split_ids(values: Sequence[str]) -> list[str]:
