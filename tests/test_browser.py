@@ -2,43 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
+from browsing import chromium_page, requires_chromium
 
 from etsatlas import geo
 from etsatlas.schema import Status
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"),
-]
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = requires_chromium
 
 
 @pytest.fixture
 def browser_page(live_server, transactional_db, factsheets):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
-    # beside one unless told that this test thread is not serving async code.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
     from etsatlas.web.atlas.seeding import seed_systems
 
     seed_systems(factsheets)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        errors: list[str] = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with chromium_page() as (page, errors):
         yield page, live_server.url, errors
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _wait_for_map(page) -> int:

@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
+from browsing import chromium_page, requires_chromium
 
 from etsatlas.prices.samples import sample_export
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"),
-]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = requires_chromium
 
 
 @pytest.fixture
 def browser_page(live_server, transactional_db, factsheets):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
-    from playwright.sync_api import sync_playwright
-
     from etsatlas.web.atlas.seeding import seed_systems
     from etsatlas.web.prices.importing import import_bytes
 
     seed_systems(factsheets)
     import_bytes(sample_export(), "sample.csv")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        errors: list[str] = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with chromium_page() as (page, errors):
         yield page, live_server.url, errors
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_explorer_draws_prices_and_levels_and_keeps_the_state_in_the_url(browser_page):

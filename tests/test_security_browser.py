@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
+from browsing import chromium_page, requires_chromium
 from django.conf import settings as django_settings
 from django.test import Client
 
@@ -15,13 +13,7 @@ from etsatlas.web.accounts.testing import PAYLOADS, make_user, payload_factsheet
 from etsatlas.web.atlas.models import System
 from etsatlas.web.atlas.seeding import seed_systems
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make test installs it)"),
-]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = requires_chromium
 
 
 @pytest.fixture
@@ -41,29 +33,19 @@ def payload_site(live_server, transactional_db, factsheets):
 
 
 def test_no_payload_runs_in_the_browser(payload_site):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs beside the ORM in this thread
-    from playwright.sync_api import sync_playwright
-
     base, session, draft_id = payload_site
     pages = ["/", "/systems/", "/systems/eu-ets/", "/accounts/", f"/accounts/drafts/{draft_id}/",
              "/accounts/systems/eu-ets/history/?a=1&b=2", "/accounts/audit/", "/accounts/systems/eu-ets/edit/"]
     dialogs, violations = [], []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            context = browser.new_context()
-            context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": base}])
-            page = context.new_page()
-            page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
-            page.on("console", lambda m: violations.append(f"{page.url}: {m.text}")
-                    if "Content Security Policy" in m.text else None)
-            for url in pages:
-                response = page.goto(base + url, wait_until="load")
-                assert response is not None and response.status == 200, url
-                page.wait_for_timeout(200)
-                assert "xss-" in page.content() or url in {"/", "/systems/", "/accounts/systems/eu-ets/edit/"}, url
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    cookies = [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
+    with chromium_page(cookies=cookies) as (page, _errors):
+        page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+        page.on("console", lambda m: violations.append(f"{page.url}: {m.text}")
+                if "Content Security Policy" in m.text else None)
+        for url in pages:
+            response = page.goto(base + url, wait_until="load")
+            assert response is not None and response.status == 200, url
+            page.wait_for_timeout(200)
+            assert "xss-" in page.content() or url in {"/", "/systems/", "/accounts/systems/eu-ets/edit/"}, url
     assert dialogs == []
     assert violations == []  # a blocked inline script would mean a payload survived unescaped
