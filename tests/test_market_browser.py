@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from browsing import chromium_page, requires_chromium
 
 pytestmark = requires_chromium

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from browsing import chromium_page, requires_chromium
 
+from browsing import chromium_page, requires_chromium
 from etsatlas.prices.samples import sample_export
 
 pytestmark = requires_chromium

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from browsing import chromium_page, requires_chromium
 from django.conf import settings as django_settings
 from django.test import Client
 
+from browsing import chromium_page, requires_chromium
 from etsatlas.schema import Factsheet
 from etsatlas.web.accounts import workflow
 from etsatlas.web.accounts.testing import PAYLOADS, make_user, payload_factsheet
