@@ -64,6 +64,10 @@ def test_factsheet_page_shows_every_section_sources_and_as_of(client, seeded, eu
     for source in eu_ets.sources:
         assert str(source.url).replace("&", "&amp;") in html
     assert "Facts as of" in html and eu_ets.as_of.strftime("%Y-%m-%d") in html
+    from django.urls import reverse
+
+    feed = reverse("library:feed-rss-scoped", args=["system", "eu-ets"])
+    assert f'<link rel="alternate" type="application/rss+xml" title="Library resources on EU ETS (RSS)" href="{feed}">' in html
 
 
 def test_factsheet_marks_uncertain_values_and_shows_unknowns(client, seeded, eu_ets):
