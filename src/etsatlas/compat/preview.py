@@ -10,7 +10,7 @@ preview says so instead of inventing numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 from typing import Any
 
 from etsatlas.schema import Factsheet
@@ -20,6 +20,11 @@ from .prices import common_currency, latest_price
 LATEST_PRICES_ONLY = (
     "Preview from latest observed prices only: the market simulator is not available, so the "
     "size of allowance flows is not estimated."
+)
+SIMULATOR_LACKS_DATA = (
+    "Preview from latest observed prices only: the market simulator needs an annual cap in MtCO2e "
+    "and a latest price for every system, which the factsheets do not all give, so the size of "
+    "allowance flows is not estimated."
 )
 
 
@@ -79,6 +84,5 @@ def preview(sheets: Sequence[Factsheet], fx: Mapping[str, float], simulate: Simu
     base = latest_price_preview(sheets, fx)
     if simulate is not None:
         refined = simulate(sheets, base)
-        if refined is not None:
-            return refined
+        return refined if refined is not None else replace(base, method=SIMULATOR_LACKS_DATA)
     return base
