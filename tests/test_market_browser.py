@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from browsing import chromium_page, requires_chromium
+from playwright.sync_api import expect
 
 pytestmark = requires_chromium
 
@@ -29,7 +30,8 @@ def test_simulate_page_runs_the_example_draws_the_chart_and_shares_by_url(page):
     tab.fill("#systems-table tbody tr:nth-child(1) td:nth-child(3) input", "180")
     tab.dispatch_event("#systems-table tbody tr:nth-child(1) td:nth-child(3) input", "change")
     tab.click("#run")
-    tab.wait_for_function("(first) => !document.querySelector('#share').href.endsWith(first)", arg=shared, timeout=60_000)
+    # Locator assertions poll without eval, which the page's CSP (script-src 'self') forbids.
+    expect(tab.locator("#share")).not_to_have_attribute("href", shared, timeout=60_000)
     link = tab.get_attribute("#share", "href")
     tab.goto(url + link)
     tab.reload()
@@ -43,7 +45,7 @@ def test_simulate_page_shows_a_scenario_error_with_its_field(page):
     tab.fill("#systems-table tbody tr:nth-child(2) td:nth-child(3) input", "-5")
     tab.dispatch_event("#systems-table tbody tr:nth-child(2) td:nth-child(3) input", "change")
     tab.click("#run")
-    tab.wait_for_function("document.querySelector('#status').textContent.includes('systems[1].cap')", timeout=60_000)
+    expect(tab.locator("#status")).to_contain_text("systems[1].cap", timeout=60_000)
     assert [e for e in errors if "400" not in e] == []  # the failed fetch itself is logged by the browser
 
 
