@@ -128,7 +128,7 @@ def main() -> None:
     db = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     lines = [
         f"\n## Web: production server under {args.connections} connections ({dt.date.today().isoformat()})\n",
-        f"- machine: {machine()}",
+        f"- machine: {machine()}; load average at start {os.getloadavg()[0]:.1f} (shared with other sessions)",
         f"- command: `.venv/bin/python bench/web.py --duration {args.duration} --connections {args.connections}`"
         f" ({db}; gunicorn {'default workers' if not args.workers else f'{args.workers} workers'}; wrk -t2 on the same machine)",
         "- goal: p95 below 50 ms for the API and the factsheet page\n",
