@@ -244,3 +244,23 @@ def test_payload_in_summary_and_title_does_not_survive_on_the_resource_page(clie
     assert not parser.found
     for marker in ("<script>alert", "<img src=x", "<svg/onload", "<iframe", "<body onload", "<style>*"):
         assert marker not in html
+
+
+# -- creator ------------------------------------------------------------------------------
+
+
+def test_seeded_resources_have_no_creator(db):
+    from etsatlas.web.library.seeding import seed_library
+
+    seed_library()
+    assert Resource.objects.exists() and not Resource.objects.filter(created_by__isnull=False).exists()
+
+
+def test_admin_records_who_added_a_resource(people, rf):
+    from django.contrib.admin.sites import site
+
+    request = rf.post("/admin/library/resource/add/")
+    request.user = people["admin"]
+    resource = Resource(slug="admin-added", title="Added in the admin", type="news")
+    site._registry[Resource].save_model(request, resource, form=None, change=False)
+    assert Resource.objects.get(slug="admin-added").created_by == people["admin"]
