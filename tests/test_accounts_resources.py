@@ -233,17 +233,19 @@ class ActiveMarkup(HTMLParser):
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_payload_in_summary_and_title_does_not_survive_on_the_resource_page(client, people, payload):
+def test_payload_in_summary_and_title_does_not_survive_on_the_pages(client, people, payload):
     response = api(client, "patch", "/api/v1/resources/eve-brief", {"summary": payload, "title": payload},
                    token_of(people, "owner"))
     assert response.status_code == 200
-    html = client.get("/library/resources/eve-brief/").content.decode()
-    assert "xss-" in html, "the payload did not reach the page"
-    parser = ActiveMarkup()
-    parser.feed(html)
-    assert not parser.found
-    for marker in ("<script>alert", "<img src=x", "<svg/onload", "<iframe", "<body onload", "<style>*"):
-        assert marker not in html
+    client.force_login(people["owner"])
+    for url in ("/library/resources/eve-brief/", "/accounts/resources/eve-brief/edit/", "/accounts/"):
+        html = client.get(url).content.decode()
+        assert "xss-" in html, f"{url}: the payload did not reach the page"
+        parser = ActiveMarkup()
+        parser.feed(html)
+        assert not parser.found, url
+        for marker in ("<script>alert", "<img src=x", "<svg/onload", "<iframe", "<body onload", "<style>*"):
+            assert marker not in html, url
 
 
 # -- creator ------------------------------------------------------------------------------
