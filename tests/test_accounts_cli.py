@@ -49,7 +49,7 @@ def test_tokens_create_prints_a_working_token_once(systems, client):
     result = run("tokens", "create", "eve")
     assert result.exit_code == 0, result.output
     raw = result.stdout.strip()
-    assert ApiToken.objects.get().scopes == ["drafts:write"]
+    assert ApiToken.objects.get().scopes == ["drafts:write", "resources:write"]
     response = client.patch("/api/v1/systems/eu-ets", json.dumps({"changes": {"phase": "P"}}),
                             content_type="application/json", **bearer(raw))
     assert response.status_code == 201

@@ -69,7 +69,8 @@ def create_user(
 def create_token(
     username: str = typer.Argument(..., help="Owner of the token."),
     scopes: list[str] = typer.Option(
-        [], "--scopes", help="drafts:write and/or drafts:review (repeatable; default: what the role allows)."
+        [], "--scopes",
+        help="drafts:write, drafts:review (reviewers) and/or resources:write (repeatable; default: what the role allows)."
     ),
     name: str = typer.Option("", "--name", help="A label to recognise the token by."),
     json_output: bool = JSON_OPTION,
@@ -85,7 +86,9 @@ def create_token(
     if user is None:
         raise fail(f"no user {username!r} (create it with `etsatlas users create`)")
     requested = [s for item in scopes for s in item.replace(",", " ").split()]
-    allowed = {Scope.DRAFTS_WRITE.value} | ({Scope.DRAFTS_REVIEW.value} if permissions.can_review(user) else set())
+    allowed = {Scope.DRAFTS_WRITE.value, Scope.RESOURCES_WRITE.value}
+    if permissions.can_review(user):
+        allowed.add(Scope.DRAFTS_REVIEW.value)
     if permissions.role_of(user) is None:
         raise fail(f"{username!r} has no role; tokens are for editors, reviewers and administrators")
     bad = sorted(set(requested) - set(Scope.values))

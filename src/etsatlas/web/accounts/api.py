@@ -348,3 +348,7 @@ def audit_log(request, action: Word = None, limit: Limit = 100, offset: Offset =
          "target_id": e.target_id, "address": e.address, "details": e.details}
         for e in rows[offset: offset + _page(limit)]
     ]
+
+
+# Library writes live in their own module; importing it registers them on the library router.
+from . import resource_api  # noqa: E402, F401

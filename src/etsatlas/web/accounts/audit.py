@@ -12,6 +12,12 @@ from etsatlas.web.core.middleware import client_address, current_request
 from .models import AuditEntry
 
 
+def _token_user(request):
+    """The user of an API request authenticated with a token (django-ninja sets request.auth)."""
+    auth = getattr(request, "auth", None)
+    return auth if getattr(auth, "is_authenticated", False) else None
+
+
 def record(actor: Any, action: str, target_type: str, target_id: Any, *, request=None, **details: Any) -> AuditEntry:
     """Append one entry. `actor` is a user, a request (its user is used) or None (the system)."""
     if hasattr(actor, "META"):
@@ -19,6 +25,8 @@ def record(actor: Any, action: str, target_type: str, target_id: Any, *, request
     request = request or current_request.get()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
+        if not getattr(actor, "is_authenticated", False):
+            actor = _token_user(request)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEntry.objects.create(

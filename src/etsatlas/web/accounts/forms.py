@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import yaml
 from django import forms
+from django.db import transaction
+
+from etsatlas.web.library.forms import ResourceForm
+from etsatlas.web.library.models import Resource
 
 
 class DraftForm(forms.Form):
@@ -35,3 +39,28 @@ class ReviewForm(forms.Form):
 class DiffForm(forms.Form):
     a = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     b = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class ResourceEditForm(ResourceForm):
+    """What an editor fills in for a library resource; the id (slug) is set once, when it is added."""
+
+    class Meta(ResourceForm.Meta):
+        fields = ["slug", "title", "type", "date", "date_precision", "summary", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["slug"]
+
+    def save_by(self, user) -> Resource:
+        """Save the resource and its tags in one transaction; a new resource records who added it.
+
+        The save is audited by the accounts signals (data.create / data.change), with this user as actor.
+        """
+        with transaction.atomic():
+            resource = self.save(commit=False)
+            if resource.pk is None:
+                resource.created_by = user
+            resource.save()
+            self.save_tags(resource)
+        return resource

@@ -48,6 +48,7 @@ class Profile(models.Model):
 class Scope(models.TextChoices):
     DRAFTS_WRITE = "drafts:write", "Create, edit and submit drafts"
     DRAFTS_REVIEW = "drafts:review", "Approve, reject and restore (reviewers)"
+    RESOURCES_WRITE = "resources:write", "Add library resources and change one's own (reviewers: any)"
 
 
 def _digest(raw: str) -> str:

@@ -1,7 +1,7 @@
 """Who may do what: one place answering every permission question of the workflow.
 
-Editors propose changes to the systems assigned to them; reviewers review and publish
-anything; administrators can do everything and read the audit log.
+Editors propose changes to the systems assigned to them and edit the library resources they
+added; reviewers review and publish anything; administrators can do everything and read the audit log.
 """
 
 from __future__ import annotations
@@ -43,6 +43,17 @@ def can_change_draft(user, draft: FactsheetDraft) -> bool:
 
 def can_view_draft(user, draft: FactsheetDraft) -> bool:
     return can_review(user) or draft.author_id == getattr(user, "pk", None) or can_edit_system(user, draft.system_id)
+
+
+def can_create_resource(user) -> bool:
+    return role_of(user) is not None
+
+
+def can_change_resource(user, resource) -> bool:
+    """Reviewers change any library resource; editors only those they added."""
+    if can_review(user):
+        return True
+    return role_of(user) == Role.EDITOR and resource.created_by_id is not None and resource.created_by_id == user.pk
 
 
 def can_read_audit(user) -> bool:

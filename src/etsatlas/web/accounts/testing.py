@@ -52,7 +52,7 @@ def make_user(username: str, role: str | None, jurisdictions=(), password: str |
 
 def make_token(user, scopes=None) -> str:
     if scopes is None:
-        scopes = [Scope.DRAFTS_WRITE, Scope.DRAFTS_REVIEW]
+        scopes = [Scope.DRAFTS_WRITE, Scope.DRAFTS_REVIEW, Scope.RESOURCES_WRITE]
     return ApiToken.objects.issue(user, [str(s) for s in scopes])[1]
 
 

@@ -12,5 +12,7 @@ urlpatterns = [
     path("systems/<slug:system_id>/versions/<int:version>/restore/", views.restore, name="restore"),
     path("drafts/<int:pk>/", views.draft_detail, name="draft"),
     path("drafts/<int:pk>/<slug:action>/", views.draft_action, name="draft-action"),
+    path("resources/new/", views.resource_edit, name="resource-new"),
+    path("resources/<slug:slug>/edit/", views.resource_edit, name="resource-edit"),
     path("audit/", views.audit_log, name="audit"),
 ]

@@ -17,10 +17,11 @@ from etsatlas.schema import Factsheet
 from etsatlas.schema.loading import dump_factsheet_yaml
 from etsatlas.web.atlas.models import System
 from etsatlas.web.core.middleware import client_address
+from etsatlas.web.library.models import Resource
 
 from . import permissions, throttle, workflow
 from .diffing import diff
-from .forms import DiffForm, DraftForm, ReviewForm
+from .forms import DiffForm, DraftForm, ResourceEditForm, ReviewForm
 from .models import AuditEntry, DraftState, FactsheetDraft, FactsheetVersion
 
 
@@ -58,7 +59,8 @@ def dashboard(request):
         editable = editable.filter(pk__in=permissions.jurisdictions_of(user))
     return render(request, "accounts/dashboard.html", {
         "role": permissions.role_of(user), "drafts": mine, "queue": queue, "systems": editable,
-        "can_audit": permissions.can_read_audit(user),
+        "can_audit": permissions.can_read_audit(user), "can_add_resource": permissions.can_create_resource(user),
+        "resources": Resource.objects.filter(created_by=user).only("slug", "title")[:50],
     })
 
 
@@ -180,6 +182,21 @@ def restore(request, system_id: str, version: int):
     except workflow.WorkflowError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:history", system_id=system_id)
+
+
+@login_required
+def resource_edit(request, slug: str | None = None):
+    """Add a library resource, or change one (editors: those they added; reviewers: any)."""
+    resource = get_object_or_404(Resource, slug=slug) if slug else None
+    allowed = permissions.can_change_resource(request.user, resource) if resource else permissions.can_create_resource(request.user)
+    if not allowed:
+        raise PermissionDenied("editors change only the library resources they added")
+    form = ResourceEditForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        resource = form.save_by(request.user)
+        messages.success(request, f"Resource {resource.slug!r} saved.")
+        return redirect(resource)
+    return render(request, "accounts/resource_edit.html", {"form": form, "resource": resource})
 
 
 @login_required

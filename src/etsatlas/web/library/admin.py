@@ -20,8 +20,9 @@ class CreditInline(admin.TabularInline):
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
     form = ResourceForm
-    list_display = ["title", "type", "date", "created_at"]
+    list_display = ["title", "type", "date", "created_at", "created_by"]
     list_filter = ["type", "date_precision"]
+    readonly_fields = ["created_by"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AuthorshipInline, CreditInline]
@@ -29,7 +30,13 @@ class ResourceAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "type", ("date", "date_precision")]}),
         ("Content", {"fields": ["summary", "url", "attachment", "sources"]}),
         ("Classification", {"fields": ["topics", "systems", "languages"]}),
+        ("Record", {"fields": ["created_by"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,6 +7,7 @@ a factsheet is absent, and the page simply shows the id.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
@@ -73,6 +74,10 @@ class Resource(models.Model):
     search_keywords = models.TextField(blank=True, editable=False)
     # PostgreSQL only: filled by a trigger, indexed with GIN (migration 0002). Empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="library_resources",
+        editable=False, help_text="Who added it on the site or the API (empty for seeded and imported resources).",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from etsatlas.web.accounts.permissions import can_change_resource
+
 from . import vocab
 from .models import Credit, Organisation, Person, Resource
 from .search import SORTS, Query, QueryError, search
@@ -45,6 +47,7 @@ def resource_detail(request, slug: str):
         "topics": [(t, vocab.TOPICS.get(t, t)) for t in resource.topics],
         "languages": [(code, vocab.LANGUAGES.get(code, code)) for code in resource.languages],
         "authors": [a.person for a in resource.authorships.select_related("person")],
+        "can_edit": can_change_resource(request.user, resource),
     })
 
 
