@@ -93,6 +93,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (0: 2 x cores + 1).")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
                         help="Database (default: a fresh SQLite file).")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
+                        help="Shared cache for the workers, as in production ('' for a per-process cache).")
     parser.add_argument("--no-write", action="store_true", help="Print only; do not append to docs/benchmarks.md.")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -102,7 +104,13 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
     # One client address sends everything, so the anonymous API rate limit is off here.
     env.update(ETSATLAS_HOME=str(home), SECRET_KEY="bench-" + "k" * 40, ALLOWED_HOSTS="127.0.0.1",
-               ETSATLAS_HTTPS="0", ETSATLAS_API_ANON_RATE="0", DATABASE_URL=args.database_url or f"sqlite:///{home / 'bench.sqlite3'}")
+               ETSATLAS_HTTPS="0", ETSATLAS_API_ANON_RATE="0", REDIS_URL=args.redis_url, DATABASE_URL=args.database_url or f"sqlite:///{home / 'bench.sqlite3'}")
+    if args.redis_url:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()  # a fresh cache: nothing from an earlier run
+    else:
+        env.pop("REDIS_URL", None)
     for step in (["migrate"], ["seed"]):
         subprocess.run([ETSATLAS, *step], env=env, check=True, capture_output=True)
     port = free_port()
@@ -130,7 +138,7 @@ def main() -> None:
         f"\n## Web: production server under {args.connections} connections ({dt.date.today().isoformat()})\n",
         f"- machine: {machine()}; load average at start {os.getloadavg()[0]:.1f} (shared with other sessions)",
         f"- command: `.venv/bin/python bench/web.py --duration {args.duration} --connections {args.connections}`"
-        f" ({db}; gunicorn {'default workers' if not args.workers else f'{args.workers} workers'}; wrk -t2 on the same machine)",
+        f" ({db}; cache {'Redis' if args.redis_url else 'per process'}; gunicorn {'default workers' if not args.workers else f'{args.workers} workers'}; wrk -t2 on the same machine)",
         "- goal: p95 below 50 ms for the API and the factsheet page\n",
         "| target | requests/s | p50 ms | p95 ms | p99 ms | errors | p95 vs static reference |",
         "|---|---|---|---|---|---|---|",
