@@ -10,13 +10,19 @@ import logging
 
 log = logging.getLogger(__name__)
 
+WARM_TEMPLATES = ["atlas/home.html", "atlas/system_list.html", "atlas/system_detail.html", "atlas/compare.html",
+                  "core/404.html"]
+
 
 def warm() -> None:
     from django.db import DatabaseError, connections
+    from django.template.loader import get_template
 
     from etsatlas import geo
     from etsatlas.web.atlas.store import snapshot
 
+    for name in WARM_TEMPLATES:  # compiled once, shared by every forked worker
+        get_template(name)
     try:
         geo.places(snapshot().sheets)
     except DatabaseError as exc:  # not migrated yet: the first request will say so

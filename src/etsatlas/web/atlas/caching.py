@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 
 from django.apps import apps
 from django.core.cache import cache
@@ -18,6 +19,7 @@ from django.http import HttpResponse
 from .store import snapshot
 
 TIMEOUT = 600
+KEPT_HEADERS = {"Content-Disposition", "ETag", "Last-Modified", "Cache-Control"}
 
 # Other data shown on atlas pages (recent and related resources, price charts, members):
 # (model, field whose maximum moves on every change). A change to any of them, like a
@@ -58,6 +60,23 @@ def _key(request) -> str:
     return f"etsatlas:page:{digest}"
 
 
+def _wait_for_other_render(key: str, patience: float = 5.0):
+    """On a miss, let one request render while the others wait for its result.
+
+    Without this, every worker thread that misses at once (after a publication, or at start)
+    renders the same page and the machine stalls. None means: render it yourself.
+    """
+    if cache.add(key + ":rendering", 1, timeout=int(patience) + 1):
+        return None
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    return None
+
+
 def cached_response(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -65,19 +84,22 @@ def cached_response(view):
         if not cacheable:
             return view(request, *args, **kwargs)
         key = _key(request)
-        hit = cache.get(key)
+        hit = cache.get(key) or _wait_for_other_render(key)
         if hit is not None:
             status, content_type, content, headers = hit
             response = HttpResponse(content, status=status, content_type=content_type)
             for name, value in headers:
                 response[name] = value
             return response
-        response = view(request, *args, **kwargs)
-        if response.status_code in (200, 400, 404) and not getattr(response, "streaming", False):
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            kept = [(n, v) for n, v in response.items() if n in {"Content-Disposition", "ETag", "Last-Modified", "Cache-Control"}]
-            cache.set(key, (response.status_code, response["Content-Type"], response.content, kept), TIMEOUT)
+        try:
+            response = view(request, *args, **kwargs)
+            if response.status_code in (200, 400, 404) and not getattr(response, "streaming", False):
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                kept = [(n, v) for n, v in response.items() if n in KEPT_HEADERS]
+                cache.set(key, (response.status_code, response["Content-Type"], response.content, kept), TIMEOUT)
+        finally:
+            cache.delete(key + ":rendering")  # after the set: waiters find the result, not a gap
         return response
 
     return wrapper
