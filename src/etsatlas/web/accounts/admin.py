@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from ..core.admin import ReadOnlyAdmin
 from .models import ApiToken, AuditEntry, FactsheetDraft, FactsheetVersion, Profile
 from .views import throttled
 
@@ -51,17 +52,6 @@ class FactsheetDraftAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in FactsheetDraft._meta.fields]
 
     def has_add_permission(self, request):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 
