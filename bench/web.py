@@ -97,6 +97,7 @@ def main() -> None:
                         help="Shared cache for the workers, as in production ('' for a per-process cache).")
     parser.add_argument("--no-write", action="store_true", help="Print only; do not append to docs/benchmarks.md.")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does it)")
 
@@ -136,7 +137,7 @@ def main() -> None:
     db = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     lines = [
         f"\n## Web: production server under {args.connections} connections ({dt.date.today().isoformat()})\n",
-        f"- machine: {machine()}; load average at start {os.getloadavg()[0]:.1f} (shared with other sessions)",
+        f"- machine: {machine()}; load average before the run {load_before:.1f}",
         f"- command: `.venv/bin/python bench/web.py --duration {args.duration} --connections {args.connections}`"
         f" ({db}; cache {'Redis' if args.redis_url else 'per process'}; gunicorn {'default workers' if not args.workers else f'{args.workers} workers'}; wrk -t2 on the same machine)",
         "- goal: p95 below 50 ms for the API and the factsheet page\n",
