@@ -22,6 +22,11 @@ LATEST_PRICES_ONLY = (
     "size of allowance flows is not estimated."
 )
 
+SIMULATOR_NOT_RUN = (
+    "Preview from latest observed prices only: the market simulator could not run on these data, "
+    "so the size of allowance flows is not estimated."
+)
+
 
 @dataclass(frozen=True)
 class Preview:
@@ -31,7 +36,8 @@ class Preview:
     sellers: Sequence[str] = ()
     buyers: Sequence[str] = ()
     price_range: tuple[float, float] | None = None
-    flows_mt: Mapping[str, float] | None = None  # net exports, million allowances (simulator only)
+    flows_mt: Mapping[str, float] | None = None  # net imports, million allowances (simulator only)
+    linked_price: float | None = None  # joint price in `currency` (simulator only)
     reason: str | None = None  # why parts of the preview are missing
 
     def as_dict(self) -> dict[str, Any]:
@@ -43,6 +49,7 @@ class Preview:
             "buyers": list(self.buyers),
             "price_range": list(self.price_range) if self.price_range else None,
             "flows_mt": dict(self.flows_mt) if self.flows_mt is not None else None,
+            "linked_price": self.linked_price,
             "reason": self.reason,
         }
 

@@ -18,6 +18,7 @@ from etsatlas.compat import (
     apply_edits,
     assess,
 )
+from etsatlas.compat.simulation import market_step
 from etsatlas.schema import Factsheet
 
 from ..atlas.store import snapshot
@@ -42,7 +43,7 @@ class Selection:
 
     def assess(self) -> Assessment:
         rates, source = rates_for(self.fx)
-        return assess(self.sheets, fx=rates, fx_source=source, edits=self.edits)
+        return assess(self.sheets, fx=rates, fx_source=source, simulate=market_step(), edits=self.edits)
 
 
 def split_ids(values: Sequence[str]) -> list[str]:
