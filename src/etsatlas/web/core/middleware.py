@@ -1,6 +1,16 @@
-"""Security headers that Django does not set by itself."""
+"""Security headers that Django does not set by itself, and the limits of the API.
+
+`SecurityHeadersMiddleware` (listed in MIDDLEWARE) wraps `ApiLimitsMiddleware`, so every
+answer, including a refused one, carries the headers.
+"""
+
+import contextvars
+import time
 
 from django.conf import settings
+from django.core.cache import cache
+
+from .errors import error_response
 
 # No inline scripts anywhere: every script is a static file, so 'self' is enough.
 DEFAULT_CSP = (
@@ -9,16 +19,68 @@ DEFAULT_CSP = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# The request being served: lets the audit log name the actor and address of signal-driven changes.
+current_request: contextvars.ContextVar = contextvars.ContextVar("etsatlas_request", default=None)
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, "ETSATLAS", {}).get(name, default))
+
+
+class ApiLimitsMiddleware:
+    """Body size cap on API writes (413) and a per-address rate limit for anonymous API clients (429).
+
+    The counter lives in the Django cache: shared by all workers when the cache is Redis
+    (REDIS_URL in production), per process otherwise.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_request.set(request)
+        try:
+            refused = self.refuse(request) if request.path.startswith("/api/") else None
+            return refused or self.get_response(request)
+        finally:
+            current_request.reset(token)
+
+    def refuse(self, request):
+        max_body = _limit("API_MAX_BODY_BYTES", 1024 * 1024)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > max_body:
+            return error_response(413, "body_too_large", f"request body of {length} bytes exceeds the limit of {max_body} bytes")
+        rate = _limit("API_ANON_RATE_PER_MINUTE", 600)
+        if rate <= 0 or "HTTP_AUTHORIZATION" in request.META:
+            return None
+        window = int(time.time() // 60)
+        key = f"etsatlas:anon-rate:{request.META.get('REMOTE_ADDR', '')}:{window}"
+        cache.add(key, 0, timeout=90)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=90)
+            count = 1
+        if count > rate:
+            response = error_response(
+                429, "rate_limited", f"anonymous clients may make {rate} API requests per minute; "
+                "wait, or authenticate with a token"
+            )
+            response["Retry-After"] = str(60 - int(time.time()) % 60)
+            return response
+        return None
+
 
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
-        self.get_response = get_response
+        self.get_response = ApiLimitsMiddleware(get_response)
         self.csp = getattr(settings, "CONTENT_SECURITY_POLICY", DEFAULT_CSP)
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/api/v1/docs"):
-            return response  # the OpenAPI viewer ships its own inline bootstrap
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         return response

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "prices"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.explorer_page, name="explorer"),
+    path("download.<str:fmt>", views.download, name="download"),
+]

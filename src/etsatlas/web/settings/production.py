@@ -28,7 +28,8 @@ STORAGES = {
 HTTPS = env_bool("ETSATLAS_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = env_bool("ETSATLAS_SSL_REDIRECT", False)
+# Plain-http requests are redirected unless the proxy in front says the client used https.
+SECURE_SSL_REDIRECT = env_bool("ETSATLAS_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -37,3 +38,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# API and sign-in limits (see docs/security.md). Anonymous API rate: requests per minute per address.
+ETSATLAS = {
+    **ETSATLAS,  # noqa: F405
+    "API_ANON_RATE_PER_MINUTE": int(os.environ.get("ETSATLAS_API_ANON_RATE", "600")),
+    "API_MAX_BODY_BYTES": int(os.environ.get("ETSATLAS_API_MAX_BODY", str(1024 * 1024))),
+    "LOGIN_ACCOUNT_LIMIT": 5,
+    "LOGIN_ADDRESS_LIMIT": 20,
+    "LOGIN_LOCKOUT_SECONDS": 900,
+}

@@ -18,9 +18,9 @@ def _plain(value):
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:,}"
+        value = int(value)
+    if isinstance(value, (int, float)) and abs(value) >= 10_000:
+        return f"{value:,}"  # thousands separators, but not for years such as 2013
     return value
 
 

@@ -101,7 +101,7 @@
     var fit = data.places.length > 0 && data.places.length < 40 && el.closest(".factsheet");
     fetch(script.dataset.topojson).then(function (r) { return r.json(); }).then(function (topo) {
       var layout = {
-        margin: {l: 0, r: 0, t: 0, b: 0}, height: el.clientWidth > 700 ? 460 : 300, showlegend: false,
+        margin: {l: 0, r: 0, t: 0, b: 0}, height: fit ? 280 : (el.clientWidth > 700 ? 460 : 300), showlegend: false,
         dragmode: "pan",
         geo: {
           projection: {type: "natural earth"}, resolution: 50, showframe: false, showcoastlines: false,

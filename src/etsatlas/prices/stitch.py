@@ -1,0 +1,61 @@
+"""Stitching: one continuous series per system, market and series out of ICAP's column groups.
+
+A system's history may be split over groups ("(until 2018)" / "(from 2019, download)") and a
+"(download)" group may repeat a chart series. On each date one value is kept per series:
+when groups agree, the duplicate is counted once; when they disagree, the preferred group wins
+(a chart group over a "(download)" group, then the later group in the file) and a warning
+lists the disagreement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .problems import Problem
+
+KEY = ["system", "market", "series", "date"]
+
+
+def stitch(observations: pd.DataFrame, *, rtol: float = 1e-9) -> tuple[pd.DataFrame, list[Problem]]:
+    """Keep one row per KEY; return the stitched rows (sorted) and warnings about overlaps."""
+    ranked = observations.assign(_rank=observations["download"].astype(bool).astype(int) * -100000 + observations["group"])
+    ranked = ranked.sort_values([*KEY, "_rank"], kind="stable")
+    dup = ranked.duplicated(KEY, keep=False)
+    warnings: list[Problem] = []
+    if dup.any():
+        overlap = ranked[dup]
+        spread = overlap.groupby(KEY, sort=False)["value"].agg(["min", "max"])
+        agree = np.isclose(spread["min"], spread["max"], rtol=rtol, atol=0)
+        if agree.any():
+            count = int(agree.sum())
+            warnings.append(Problem(
+                "download_duplicate", f"{count} date(s) appear in two groups with the same value; counted once",
+            ))
+        for key, row in spread[~agree].iterrows():
+            system, market, series, date = key  # type: ignore[misc]
+            rows = overlap.set_index(KEY).loc[key]
+            where = "; ".join(f"{s}: {v:g} (line {n})" for s, v, n in zip(rows["source"], rows["value"], rows["line"]))
+            warnings.append(Problem(
+                "series_disagree", f"{system} {market} {series} on {date:%Y-%m-%d} differs between groups: {where}",
+            ))
+    kept = ranked.drop_duplicates(KEY, keep="last").drop(columns="_rank")
+    return kept.sort_values(KEY, ignore_index=True), warnings
+
+
+def merge_rates(rates: pd.DataFrame, *, rtol: float = 1e-6) -> tuple[pd.DataFrame, list[Problem]]:
+    """One EUR and one USD rate per currency and date (the first given); conflicts are warned about."""
+    if rates.empty:
+        return pd.DataFrame(columns=["currency", "date", "eur_rate", "usd_rate"]), []
+    keyed = rates.groupby(["currency", "date"], sort=True)
+    first = keyed.first().reset_index()
+    spread = keyed.agg(eur_min=("eur_rate", "min"), eur_max=("eur_rate", "max"), usd_min=("usd_rate", "min"), usd_max=("usd_rate", "max"))
+    conflict = ~(
+        np.isclose(spread["eur_min"], spread["eur_max"], rtol=rtol, equal_nan=True)
+        & np.isclose(spread["usd_min"], spread["usd_max"], rtol=rtol, equal_nan=True)
+    )
+    warnings = []
+    if conflict.any():
+        sample = ", ".join(f"{c} {d:%Y-%m-%d}" for c, d in spread.index[conflict][:5])
+        warnings.append(Problem("rate_conflict", f"{int(conflict.sum())} currency-date(s) have different rates in different groups (e.g. {sample})"))
+    return first, warnings

@@ -1,0 +1,42 @@
+"""What every search backend provides; the shared search pipeline lives in search/engine.py."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Markers put around matched words by the database, replaced by <mark> after HTML-escaping.
+START, STOP = "\x02", "\x03"
+
+
+def marked_to_html(text: str) -> SafeString:
+    """Escape text from the index, then turn the backend's match markers into <mark> elements."""
+    html = str(escape(text or "")).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above; only our own tags added
+
+
+def type_weight_sql(column: str) -> str:
+    """SQL CASE giving the relevance prior of a resource type (vocab.TYPE_WEIGHTS)."""
+    from ..vocab import TYPE_WEIGHTS
+
+    cases = " ".join(f"WHEN '{t}' THEN {w}" for t, w in TYPE_WEIGHTS.items())
+    return f"(CASE {column} {cases} ELSE 1.0 END)"
+
+
+class SearchBackend:
+    """Full-text matching, ranking and highlighting on one database vendor."""
+
+    vendor: str = ""
+
+    def match(self, qs: QuerySet, phrases) -> QuerySet:
+        """Restrict a Resource queryset to the resources matching every phrase."""
+        raise NotImplementedError
+
+    def ranked_ids(self, qs: QuerySet, phrases, order: str, offset: int, limit: int) -> list[tuple[int, float]]:
+        """(id, rank) of one page of matches within qs; higher rank is better. order: a SORTS key."""
+        raise NotImplementedError
+
+    def highlights(self, ids: list[int], phrases) -> dict[int, tuple[str, str]]:
+        """(title, snippet) per id, with matched words between START and STOP markers."""
+        raise NotImplementedError

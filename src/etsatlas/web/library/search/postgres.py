@@ -1,0 +1,83 @@
+"""PostgreSQL full-text search: a tsvector column (title weight A, other text weight B) kept by a
+trigger and indexed with GIN; SearchRank orders, SearchHeadline highlights."""
+
+from __future__ import annotations
+
+from functools import reduce
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import F, FloatField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+
+from .base import START, STOP, SearchBackend, type_weight_sql
+
+CONFIG = "english"
+TABLE = "library_resource"
+
+VECTOR = (
+    f"setweight(to_tsvector('{CONFIG}', coalesce(NEW.title, '')), 'A') || "
+    f"setweight(to_tsvector('{CONFIG}', coalesce(NEW.search_text, '')), 'B')"
+)
+CREATE = [
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_search_vector() RETURNS trigger AS $$
+        BEGIN NEW.search_vector := {VECTOR}; RETURN NEW; END $$ LANGUAGE plpgsql""",
+    f"""CREATE TRIGGER {TABLE}_search_vector BEFORE INSERT OR UPDATE OF title, search_text
+        ON {TABLE} FOR EACH ROW EXECUTE FUNCTION {TABLE}_search_vector()""",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_search_gin ON {TABLE} USING gin (search_vector)",
+    f"UPDATE {TABLE} SET title = title",  # fill the column for rows that exist already
+]
+DROP = [
+    f"DROP INDEX IF EXISTS {TABLE}_search_gin",
+    f"DROP TRIGGER IF EXISTS {TABLE}_search_vector ON {TABLE}",
+    f"DROP FUNCTION IF EXISTS {TABLE}_search_vector()",
+]
+ORDER = {
+    "relevance": [F("rank").desc(), F("date").desc(nulls_last=True), F("id").desc()],
+    "newest": [F("date").desc(nulls_last=True), F("rank").desc(), F("id").desc()],
+    "oldest": [F("date").asc(nulls_last=True), F("rank").desc(), F("id").asc()],
+    "title": [Lower("title").asc(), F("id").asc()],
+    "added": [F("created_at").desc(), F("id").desc()],
+}
+
+
+def search_query(phrases) -> SearchQuery:
+    parts = [SearchQuery(" ".join(words), search_type="phrase", config=CONFIG) for words in phrases]
+    return reduce(lambda a, b: a & b, parts)
+
+
+class PostgresBackend(SearchBackend):
+    vendor = "postgresql"
+
+    def match(self, qs, phrases):
+        return qs.filter(search_vector=search_query(phrases))
+
+    def ranked_ids(self, qs, phrases, order, offset, limit):
+        query = search_query(phrases)
+        ranked = (
+            qs.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)) * RawSQL(type_weight_sql("library_resource.type"), [], output_field=FloatField()))
+            .order_by(*ORDER[order])
+        )
+        return list(ranked.values_list("id", "rank")[offset : offset + limit])
+
+    def highlights(self, ids, phrases):
+        if not ids:
+            return {}
+        query = search_query(phrases)
+        options = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
+        rows = (
+            qs_for(ids)
+            .annotate(
+                title_hl=SearchHeadline("title", query, highlight_all=True, **options),
+                text_hl=SearchHeadline("search_text", query, max_words=30, min_words=12, **options),
+            )
+            .values_list("id", "title_hl", "text_hl")
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def qs_for(ids):
+    from ..models import Resource
+
+    return Resource.objects.filter(id__in=ids)
