@@ -9,7 +9,7 @@ import pytest
 
 from etsatlas.compat import AssessmentError, Edit, Status, WhatIfError, apply_edits, assess
 from etsatlas.compat.examples import aligned_pair, example
-from etsatlas.compat.preview import LATEST_PRICES_ONLY, SIMULATOR_LACKS_DATA, Preview
+from etsatlas.compat.preview import LATEST_PRICES_ONLY, Preview
 
 
 @pytest.fixture
@@ -105,12 +105,6 @@ def test_preview_uses_the_simulator_step_when_given(pair):
         return Preview("market simulator", currency="EUR", price_range=(61.0, 61.0), flows_mt={"aa-ets": 0.0})
 
     assert assess(pair, simulate=simulate).preview.method == "market simulator"
-
-
-def test_preview_says_why_when_the_simulator_step_cannot_run(pair):
-    result = assess(pair, simulate=lambda sheets, base: None)
-    assert result.preview.method == SIMULATOR_LACKS_DATA
-    assert result.preview.flows_mt is None
 
 
 @pytest.mark.parametrize("module", ["status", "examples", "whatif", "rules.flexibility", "rules.design"])

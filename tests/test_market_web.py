@@ -141,20 +141,6 @@ def test_simulate_page_renders_with_data_and_no_inline_script(client, demo_syste
     assert all("src=" in s or 'type="application/json"' in s for s in scripts)
 
 
-def test_link_preview_hook_for_the_compatibility_assessment():
-    """Two systems with the same cap and BAU margin: the dearer one imports, prices meet between."""
-    from etsatlas.compat.preview import latest_price_preview
-    from etsatlas.web.analysis.prefill import link_preview
-
-    cheap = factsheet()
-    dear = factsheet(id="dear-ets", latest_prices=[{"value": 60, "currency": "USD", "date": "2025-11-01", "basis": "auction"}])
-    base = latest_price_preview([cheap, dear], {})
-    out = link_preview([cheap, dear], base)
-    assert out is not None and out.flows_mt["dear-ets"] < 0 < out.flows_mt["demo-ets"]
-    assert 30 < out.prices["demo-ets"] == out.prices["dear-ets"] < 60
-    assert link_preview([cheap, factsheet(id="no-price", latest_prices=[])], base) is None
-
-
 def test_api_simulate_time_limit_answers_503(client, monkeypatch):
     from etsatlas.web.analysis import api
 

@@ -14,7 +14,7 @@ STYLE = {"aligned": "green", "needs_alignment": "yellow", "barrier": "bold red",
 def compat(
     systems: Annotated[list[str], typer.Argument(help="2 to 6 system ids, e.g. ca-cat qc-cat.")],
     edit: Annotated[list[str] | None, typer.Option("--edit", help="What-if edit SYSTEM:FIELD=VALUE (repeatable), e.g. ca-cat:flexibility.offsets.limit_pct=8.")] = None,
-    fx: Annotated[str, typer.Option("--fx", help="Exchange rates in one common currency, e.g. EUR:1,GBP:1.17.")] = "",
+    fx: Annotated[str | None, typer.Option("--fx", help="Exchange rates in one common currency, e.g. EUR:1,GBP:1.17.")] = None,
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Assess a link between systems, element by element: status, evidence, why, options, checklist."""
@@ -22,7 +22,7 @@ def compat(
     from etsatlas.web.linking.selection import SelectionError, select
 
     try:
-        selection = select(systems, edit or [], [fx])
+        selection = select(systems, edit or [], [fx] if fx else [])
     except SelectionError as exc:
         raise fail(exc.message, code=2 if exc.status == 400 else 1) from exc
     result = selection.assess()

@@ -66,8 +66,13 @@ def preview_items(preview: Preview) -> list[dict[str, Any]]:
     low, high = preview.price_range
     flows = (f"allowances would flow from {', '.join(preview.sellers)} to {', '.join(preview.buyers)}"
              if preview.sellers else "prices are equal, so no large flows are expected")
+    if preview.flows_mt is not None:
+        sizes = ", ".join(f"{i} {v:+g} Mt" for i, v in preview.flows_mt.items())
+        joint = f"; linked price {preview.linked_price:g} {preview.currency}" if preview.linked_price is not None else ""
+        flows += f" (net imports: {sizes}{joint})"
+    note = f" ({preview.reason})" if preview.reason else ""
     return [{
-        "text": f"Linked price between {low:g} and {high:g} {preview.currency}; {flows}. {preview.method}",
+        "text": f"Linked price between {low:g} and {high:g} {preview.currency}; {flows}. {preview.method}{note}",
         "status": None,
         "elements": ["ambition"],
     }]

@@ -10,7 +10,7 @@ preview says so instead of inventing numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from etsatlas.schema import Factsheet
@@ -21,10 +21,10 @@ LATEST_PRICES_ONLY = (
     "Preview from latest observed prices only: the market simulator is not available, so the "
     "size of allowance flows is not estimated."
 )
-SIMULATOR_LACKS_DATA = (
-    "Preview from latest observed prices only: the market simulator needs an annual cap in MtCO2e "
-    "and a latest price for every system, which the factsheets do not all give, so the size of "
-    "allowance flows is not estimated."
+
+SIMULATOR_NOT_RUN = (
+    "Preview from latest observed prices only: the market simulator could not run on these data, "
+    "so the size of allowance flows is not estimated."
 )
 
 
@@ -36,7 +36,8 @@ class Preview:
     sellers: Sequence[str] = ()
     buyers: Sequence[str] = ()
     price_range: tuple[float, float] | None = None
-    flows_mt: Mapping[str, float] | None = None  # net exports, million allowances (simulator only)
+    flows_mt: Mapping[str, float] | None = None  # net imports, million allowances (simulator only)
+    linked_price: float | None = None  # joint price in `currency` (simulator only)
     reason: str | None = None  # why parts of the preview are missing
 
     def as_dict(self) -> dict[str, Any]:
@@ -48,6 +49,7 @@ class Preview:
             "buyers": list(self.buyers),
             "price_range": list(self.price_range) if self.price_range else None,
             "flows_mt": dict(self.flows_mt) if self.flows_mt is not None else None,
+            "linked_price": self.linked_price,
             "reason": self.reason,
         }
 
@@ -84,5 +86,6 @@ def preview(sheets: Sequence[Factsheet], fx: Mapping[str, float], simulate: Simu
     base = latest_price_preview(sheets, fx)
     if simulate is not None:
         refined = simulate(sheets, base)
-        return refined if refined is not None else replace(base, method=SIMULATOR_LACKS_DATA)
+        if refined is not None:
+            return refined
     return base

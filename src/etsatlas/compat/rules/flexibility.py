@@ -16,7 +16,7 @@ ANNUAL = re.compile(r"\bannual", re.IGNORECASE)
 
 
 def check_offsets(ctx: Context) -> Finding:
-    """Aligned when no system accepts offsets, or all do with quantitative limits within one
+    """Aligned when no system accepts offsets, or all do with quantitative limits within 1
     percentage point. Needs alignment when only some accept offsets or limits differ. Not enough
     data when acceptance, or a limit to compare, is unknown."""
     allowed = ctx.values("flexibility.offsets.allowed")

@@ -2,17 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 
 from ..core.errors import ApiError
 from .selection import SelectionError, select
 
 router = Router()
 
+StatusCode = Literal["aligned", "needs_alignment", "barrier", "not_enough_data"]
 
-@router.get("/compatibility", summary="Assess a link between 2 to 6 systems")
+
+class CompatEvidence(Schema):
+    values: dict[str, Any]
+    uncertain: list[str]
+    sources: list[str]
+
+
+class CompatElement(Schema):
+    element: str
+    status: StatusCode
+    evidence: dict[str, CompatEvidence]
+    why: str
+    options: list[str]
+
+
+class CompatChecklistItem(Schema):
+    text: str
+    status: StatusCode | None
+    elements: list[str]
+
+
+class CompatPhase(Schema):
+    phase: str
+    title: str
+    status: StatusCode
+    items: list[CompatChecklistItem]
+
+
+class CompatAssessment(Schema):
+    systems: list[str]
+    overall: StatusCode
+    elements: list[CompatElement]
+    checklist: list[CompatPhase]
+
+
+@router.get("/compatibility", response=CompatAssessment, summary="Assess a link between 2 to 6 systems")
 def compatibility(
     request,
     systems: Annotated[str, Query(description="Comma-separated system ids (2 to 6), e.g. ca-cat,qc-cat.")] = "",

@@ -127,6 +127,12 @@ def build_pdf(ctx: dict[str, Any]) -> bytes:
     story += [Paragraph("Economic preview", st["h2"]), Paragraph(text(ctx["preview"].method, font), st["body"])]
     prices = price_drawing(ctx["preview"], names, font)
     story.append(prices if prices else Paragraph(f"Not available: {text(ctx['preview'].reason, font)}.", st["body"]))
+    preview = ctx["preview"]
+    if preview.flows_mt:
+        flows = ", ".join(f"{i} {v:+g} Mt" for i, v in preview.flows_mt.items())
+        story.append(Paragraph(text(f"Simulated linked price {preview.linked_price:g} {preview.currency}; net imports: {flows}.", font), st["body"]))
+    elif prices and preview.reason:
+        story.append(Paragraph(text(preview.reason, font), st["body"]))
     story.append(Paragraph("Elements", st["h2"]))
     for r in ctx["rows"]:
         story += element_flowables(r, st, font)

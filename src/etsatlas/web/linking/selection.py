@@ -18,6 +18,7 @@ from etsatlas.compat import (
     apply_edits,
     assess,
 )
+from etsatlas.compat.simulation import market_step
 from etsatlas.schema import Factsheet
 
 from ..atlas.store import snapshot
@@ -41,10 +42,8 @@ class Selection:
     fx: dict[str, float] = field(default_factory=dict)
 
     def assess(self) -> Assessment:
-        from ..analysis.prefill import link_preview  # the simulator's flows and linked price
-
         rates, source = rates_for(self.fx)
-        return assess(self.sheets, fx=rates, fx_source=source, edits=self.edits, simulate=link_preview)
+        return assess(self.sheets, fx=rates, fx_source=source, simulate=market_step(), edits=self.edits)
 
 
 def split_ids(values: Sequence[str]) -> list[str]:
