@@ -132,3 +132,18 @@ def _minimal_data() -> dict:
     import yaml
 
     return yaml.safe_load(MINIMAL)
+
+
+def test_annual_cap_in_mt_skips_totals_and_other_units():
+    from etsatlas.schema.factsheet import Cap
+
+    cap = Cap.model_validate({"values": [
+        {"year": 2023, "value": 300, "unit": "MtCO2e"},
+        {"year": 2024, "value": {"value": 290, "uncertain": True}, "unit": "MtCO2e (million allowances)"},
+        {"year": 2025, "period": "2021-2025 total", "value": 1500, "unit": "MtCO2e"},
+        {"year": 2026, "value": 69.8, "unit": "million short tons CO2"},
+    ]})
+    assert cap.annual_mt() == 290
+    assert cap.annual_mt(until_year=2023) == 300
+    assert cap.annual_mt(until_year=2022) is None
+    assert Cap.model_validate({"values": [{"year": 2027, "value": 69.8, "unit": "million short tons CO2"}]}).annual_mt() is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from .schema import CapType, Factsheet, Status
 from .schema.fact import fact_value
 
 WORLD_FILE = Path(__file__).resolve().parent / "data" / "world.yaml"
-_MT_UNIT = re.compile(r"^\s*(Mt\s*CO2(e|-eq)?|MtCO2(e)?)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -45,14 +43,9 @@ class CoveredShare:
 
 def annual_cap_mt(sheet: Factsheet) -> float | None:
     """Latest annual absolute cap in MtCO2(e), or None when the data do not state one."""
-    cap_type = fact_value(sheet.cap.type)
-    if cap_type not in (CapType.ABSOLUTE, None):
+    if fact_value(sheet.cap.type) not in (CapType.ABSOLUTE, None):
         return None
-    annual = [v for v in sheet.cap.values if v.year and v.period is None and v.value.value is not None
-              and _MT_UNIT.match(v.unit)]
-    if not annual:
-        return None
-    return max(annual, key=lambda v: v.year).value.value
+    return sheet.cap.annual_mt()
 
 
 def covered_share(sheets: Sequence[Factsheet]) -> CoveredShare | None:

@@ -30,23 +30,12 @@ METHOD = (
 )
 
 
-def annual_cap_mt(sheet: Factsheet, year: int) -> float | None:
-    """The cap of `year` (else the latest earlier year) in Mt CO2e, None when not stated so."""
-    values = [
-        v for v in sheet.cap.values
-        if v.year is not None and v.year <= year and v.value.value is not None
-        and v.unit.lower().startswith(("mtco2", "mt co2")) and "short ton" not in v.unit.lower()
-    ]
-    best = max(values, key=lambda v: v.year or 0, default=None)
-    return float(best.value.value) if best and best.value.value is not None else None
-
-
 def scenario_data(sheets: Sequence[Factsheet], prices: Mapping[str, float]) -> tuple[dict[str, Any] | None, str | None]:
     """A scenario document for the market package, or (None, why not)."""
     systems = []
     for sheet in sheets:
         price = latest_price(sheet)
-        cap = annual_cap_mt(sheet, price.when.year) if price else None
+        cap = sheet.cap.annual_mt(until_year=price.when.year) if price else None
         if cap is None or cap <= 0:
             return None, f"no annual cap in Mt CO2e for {sheet.id}"
         if prices.get(sheet.id, 0) <= 0:

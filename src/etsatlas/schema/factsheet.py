@@ -123,6 +123,20 @@ class Cap(Model):
     trajectory: str | None = Field(None, description="How the cap evolves over time, in words.")
     note: str | None = Field(None, description="Other cap notes.")
 
+    def annual_mt(self, until_year: int | None = None) -> float | None:
+        """The latest annual cap in MtCO2(e) (up to `until_year`), None when the data state none.
+
+        Multi-year totals and other units (e.g. short tons) are left out rather than converted.
+        """
+        annual = [
+            v for v in self.values
+            if v.year is not None and v.period is None and v.value.value is not None
+            and v.unit.lower().startswith(("mtco2", "mt co2")) and "short ton" not in v.unit.lower()
+            and (until_year is None or v.year <= until_year)
+        ]
+        latest = max(annual, key=lambda v: v.year or 0, default=None)
+        return float(latest.value.value) if latest is not None and latest.value.value is not None else None
+
 
 class Allocation(Model):
     methods: list[str] = Field(default_factory=list, description="Allocation methods, in words.")

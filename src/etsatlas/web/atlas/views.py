@@ -83,7 +83,6 @@ def system_detail(request, system_id: str):
         "partners": partners,
         "updated": snap.updated.get(sheet.id),
         "map_data": _map_data([sheet]),
-        "cap_mt": headlines.annual_cap_mt(sheet),
     }
     return render(request, "atlas/system_detail.html", context)
 
