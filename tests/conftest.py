@@ -35,3 +35,14 @@ def seeded(db, factsheets):
 
     seed_systems(factsheets)
     return factsheets
+
+
+@pytest.fixture
+def eu_ets_published(db, eu_ets):
+    """Only the EU ETS factsheet published (for areas that link to one system)."""
+    from etsatlas.web.atlas.models import System
+
+    row = System(id=eu_ets.id)
+    row.apply(eu_ets)
+    row.save()
+    return eu_ets

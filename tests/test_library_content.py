@@ -22,21 +22,6 @@ MALICIOUS = """Intro **bold**
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def eu_ets_published(db):
-    """The EU ETS factsheet published on its own (cross-system checks are the atlas's business)."""
-    from etsatlas.schema.loading import DATA_DIR, parse_factsheet_yaml
-    from etsatlas.web.atlas.models import System
-
-    sheet, _ = parse_factsheet_yaml((DATA_DIR / "eu-ets.yaml").read_text(encoding="utf-8"), "eu-ets.yaml")
-    if sheet is None:
-        pytest.skip("the eu-ets factsheet does not validate in this checkout")
-    row = System(id=sheet.id)
-    row.apply(sheet)
-    row.save()
-    return sheet
-
-
 def test_markdown_summary_keeps_formatting_and_safe_links():
     html = render_markdown(MALICIOUS)
     assert "<strong>bold</strong>" in html

@@ -18,21 +18,6 @@ def library(db):
     return system_examples()
 
 
-@pytest.fixture
-def eu_ets_published(db):
-    """The EU ETS factsheet published on its own (cross-system checks are the atlas's business)."""
-    from etsatlas.schema.loading import DATA_DIR, parse_factsheet_yaml
-    from etsatlas.web.atlas.models import System
-
-    sheet, _ = parse_factsheet_yaml((DATA_DIR / "eu-ets.yaml").read_text(encoding="utf-8"), "eu-ets.yaml")
-    if sheet is None:
-        pytest.skip("the eu-ets factsheet does not validate in this checkout")
-    row = System(id=sheet.id)
-    row.apply(sheet)
-    row.save()
-    return sheet
-
-
 def count_of(html: str, css_class: str) -> list[int]:
     return [int(n) for n in re.findall(rf'class="{css_class}" data-count="(\d+)"', html)]
 
