@@ -1,6 +1,6 @@
 """Web benchmark: the production server under 50 concurrent connections on loopback.
 
-Starts `etsatlas serve --production` (gunicorn) on a fresh, seeded database, then drives it
+Starts `etsatlas serve --production` (granian) on a fresh, seeded database, then drives it
 with wrk (Debian package; installed by `make bench`) and records throughput and p50/p95/p99
 latency for the home page, the systems API and a factsheet page. A static file served by the
 same server is the reference measured in the same run; the ratio to it is reported.
@@ -90,7 +90,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15, help="Seconds per target.")
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (0: 2 x cores + 1).")
+    parser.add_argument("--workers", type=int, default=0, help="server workers (0: one per core).")
+    parser.add_argument("--threads", type=int, default=0, help="request threads per worker (0: the default).")
+    parser.add_argument("--page-cache", type=float, default=None,
+                        help="ETSATLAS_PAGE_CACHE_SECONDS for the run (default: the production default; 0: off).")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
                         help="Database (default: a fresh SQLite file).")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
@@ -118,6 +121,10 @@ def main() -> None:
     serve = [ETSATLAS, "serve", "--production", "--port", str(port)]
     if args.workers:
         serve += ["--workers", str(args.workers)]
+    if args.threads:
+        serve += ["--threads", str(args.threads)]
+    if args.page_cache is not None:
+        env["ETSATLAS_PAGE_CACHE_SECONDS"] = str(args.page_cache)
     proc = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     results = []
@@ -138,8 +145,10 @@ def main() -> None:
     lines = [
         f"\n## Web: production server under {args.connections} connections ({dt.date.today().isoformat()})\n",
         f"- machine: {machine()}; load average before the run {load_before:.1f}",
-        f"- command: `.venv/bin/python bench/web.py --duration {args.duration} --connections {args.connections}`"
-        f" ({db}; cache {'Redis' if args.redis_url else 'per process'}; gunicorn {'default workers' if not args.workers else f'{args.workers} workers'}; wrk -t2 on the same machine)",
+        f"- command: `{' '.join(['.venv/bin/python', 'bench/web.py', *sys.argv[1:]])}`"
+        f" ({db}; cache {'Redis' if args.redis_url else 'per process'}; page cache in front of Django "
+        f"{'production default' if args.page_cache is None else f'{args.page_cache} s'}; granian "
+        f"{args.workers or 'default'} workers x {args.threads or 'default'} threads; wrk -t2 on the same machine)",
         "- goal: p95 below 50 ms for the API and the factsheet page\n",
         "| target | requests/s | p50 ms | p95 ms | p99 ms | errors | p95 vs static reference |",
         "|---|---|---|---|---|---|---|",

@@ -1,7 +1,7 @@
 """Work done once per server process before it takes requests.
 
-With gunicorn's --preload the master runs this before forking, so every worker starts with
-the country names loaded and the factsheets parsed instead of paying ~1 s on its first page.
+Each server worker runs this when it imports the WSGI application, so it starts with the
+country names loaded and the factsheets parsed instead of paying ~1 s on its first page.
 """
 
 from __future__ import annotations

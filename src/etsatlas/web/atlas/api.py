@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from etsatlas.schema.loading import factsheet_to_data
 
 from ..core.errors import ApiError
-from .caching import cached_body
+from .caching import cached_body, share
 from .exporting import to_csv, to_json
 from .filters import FILTERS, FilterError, parse_query
 from .schema_export import factsheet_json_schema
@@ -107,7 +107,10 @@ def _not_modified(request: HttpRequest, snap: Snapshot) -> bool:
     return bool(since and snap.last_modified and int(snap.last_modified.timestamp()) <= since)
 
 
-def _cached(response: HttpResponse, snap: Snapshot) -> HttpResponse:
+def _cached(request: HttpRequest, response: HttpResponse, snap: Snapshot) -> HttpResponse:
+    """Validators and cache lifetime for an answer built from the published factsheets."""
+    if response.status_code == 200:
+        share(request, response)
     response["ETag"] = snap.etag
     if snap.last_modified:
         response["Last-Modified"] = http_date(snap.last_modified.timestamp())
@@ -167,17 +170,17 @@ def list_systems(request: HttpRequest):
         raise ApiError(400, "invalid_parameter", f"format: {fmt!r} is not one of csv, json", field="format")
     snap = snapshot()
     if _not_modified(request, snap):
-        return _cached(HttpResponse(status=304), snap)
+        return _cached(request, HttpResponse(status=304), snap)
     if fmt == "csv":
         text = cached_body(request, lambda: to_csv(query.apply(snap.sheets)))
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="ets-systems.csv"'
-        return _cached(response, snap)
+        return _cached(request, response, snap)
     if fmt == "json":
         text = cached_body(request, lambda: to_json(query.apply(snap.sheets)))
         response = HttpResponse(text, content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="ets-systems.json"'
-        return _cached(response, snap)
+        return _cached(request, response, snap)
 
     def page_json() -> str:
         matches = query.apply(snap.sheets)
@@ -185,7 +188,7 @@ def list_systems(request: HttpRequest):
                 "results": [_summary(s, snap) for s in matches[offset : offset + limit]]}
         return json.dumps(body, ensure_ascii=False)
 
-    return _cached(HttpResponse(cached_body(request, page_json), content_type="application/json"), snap)
+    return _cached(request, HttpResponse(cached_body(request, page_json), content_type="application/json"), snap)
 
 
 @router.get("/systems/{system_id}", summary="One factsheet", response={200: dict})
@@ -195,8 +198,8 @@ def get_system(request: HttpRequest, system_id: str):
     if sheet is None:
         raise ApiError(404, "not_found", f"no system with id {system_id!r}", field="system_id")
     if _not_modified(request, snap):
-        return _cached(HttpResponse(status=304), snap)
-    return _cached(JsonResponse(factsheet_to_data(sheet), json_dumps_params={"ensure_ascii": False}), snap)
+        return _cached(request, HttpResponse(status=304), snap)
+    return _cached(request, JsonResponse(factsheet_to_data(sheet), json_dumps_params={"ensure_ascii": False}), snap)
 
 
 @router.get("/schema/factsheet.json", summary="JSON Schema of a factsheet", response={200: dict})

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 
+from ..pagecache import SHARED_HEADER
 from .store import snapshot
 
 TIMEOUT = 600
@@ -55,8 +56,27 @@ def data_stamp() -> str:
     return "|".join(parts)
 
 
+def request_stamp(request) -> str:
+    """`data_stamp()` read once per request: the key and the shared mark agree on it."""
+    stamp = getattr(request, "_etsatlas_stamp", None)
+    if stamp is None:
+        stamp = request._etsatlas_stamp = data_stamp()
+    return stamp
+
+
+def share(request, response):
+    """Mark an anonymous answer as servable to everyone from the page cache in front of Django.
+
+    The mark names the data version the answer was built from (see etsatlas.web.pagecache);
+    answers to signed-in users are never marked.
+    """
+    if request.method == "GET" and not request.user.is_authenticated:
+        response[SHARED_HEADER] = hashlib.sha1(request_stamp(request).encode()).hexdigest()[:20]
+    return response
+
+
 def _key(request) -> str:
-    digest = hashlib.sha1(f"{data_stamp()} {request.get_full_path()}".encode()).hexdigest()
+    digest = hashlib.sha1(f"{request_stamp(request)} {request.get_full_path()}".encode()).hexdigest()
     return f"etsatlas:page:{digest}"
 
 
@@ -90,7 +110,7 @@ def cached_response(view):
             response = HttpResponse(content, status=status, content_type=content_type)
             for name, value in headers:
                 response[name] = value
-            return response
+            return share(request, response)
         try:
             response = view(request, *args, **kwargs)
             if response.status_code in (200, 400, 404) and not getattr(response, "streaming", False):
@@ -100,7 +120,7 @@ def cached_response(view):
                 cache.set(key, (response.status_code, response["Content-Type"], response.content, kept), TIMEOUT)
         finally:
             cache.delete(key + ":rendering")  # after the set: waiters find the result, not a gap
-        return response
+        return share(request, response) if response.status_code == 200 else response
 
     return wrapper
 

@@ -167,4 +167,7 @@ LOGGING = {
 ETSATLAS = {
     "SITE_NAME": "ETS Atlas",
     "API_MAX_LIMIT": 500,
+    # Anonymous public pages served from memory in front of Django for up to this many seconds
+    # after Django last confirmed the data version (etsatlas.web.pagecache); 0: off.
+    "PAGE_CACHE_SECONDS": float(os.environ.get("ETSATLAS_PAGE_CACHE_SECONDS", "0")),
 }
