@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from browsing import chromium_page, requires_chromium
-from playwright.sync_api import expect
 
 pytestmark = requires_chromium
 
