@@ -119,10 +119,13 @@ def test_hosts_are_kept_apart_and_a_foreign_host_is_still_refused(layer):
 
 
 def test_the_memory_is_bounded(clock, seeded, django_application):
-    bounded = PageCache(django_application, max_age=1.0, max_entries=2, clock=clock)
-    for path in ("/", "/systems/eu-ets/", "/api/v1/systems"):
+    sizes = {path: len(call(django_application, path)[2]) for path in ("/", "/systems/eu-ets/", "/compare/?systems=eu-ets,ch-ets")}
+    budget = sum(sizes.values()) - min(sizes.values())  # room for all but the smallest
+    bounded = PageCache(django_application, max_age=1.0, max_bytes=budget, clock=clock)
+    for path in sizes:
         assert call(bounded, path)[0] == 200
-    assert len(bounded) == 2
+    assert 0 < bounded._bytes <= budget and len(bounded) < len(sizes)
+    assert call(bounded, "/compare/?systems=eu-ets,ch-ets")[0] == 200  # the newest entry is kept
 
 
 def test_answers_from_memory_count_against_the_anonymous_api_rate(layer, settings):

@@ -44,18 +44,19 @@ class Entry:
 class PageCache:
     """WSGI middleware; see the module docstring for what it may serve and for how long."""
 
-    def __init__(self, app: Callable, *, max_age: float, max_entries: int = 1000,
+    def __init__(self, app: Callable, *, max_age: float, max_bytes: int = 64 * 1024 * 1024,
                  max_body: int = 2 * 1024 * 1024, allowed_cookies: Iterable[str] = ("csrftoken",),
                  over_api_rate: Callable[[dict], bool] | None = None,
                  clock: Callable[[], float] = time.monotonic):
         self.app = app
         self.max_age = max_age
-        self.max_entries = max_entries
+        self.max_bytes = max_bytes  # memory bound per process: least recently used entries go first
         self.max_body = max_body
         self.allowed_cookies = frozenset(allowed_cookies)
         self.over_api_rate = over_api_rate
         self.clock = clock
         self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         self._version: str | None = None
         self._reported_at = float("-inf")  # start time of the request that reported _version
@@ -127,10 +128,12 @@ class PageCache:
                 self._version, self._reported_at = entry.version, started
             if len(entry.body) > self.max_body:
                 return
+            old = self._entries.pop(key, None)
+            self._bytes += len(entry.body) - (len(old.body) if old else 0)
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            while self._bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted.body)
 
     def __len__(self) -> int:
         return len(self._entries)
