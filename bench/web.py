@@ -72,6 +72,20 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     raise SystemExit("server did not start in time")
 
 
+def fresh_postgres_database(url: str) -> None:
+    """Drop and create the benchmark's PostgreSQL database, so every run starts the same."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def run_wrk(url: str, duration: int, connections: int, script: str) -> dict[str, float]:
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", script, url],
                          capture_output=True, text=True, check=True).stdout
@@ -115,8 +129,12 @@ def main() -> None:
         redis.Redis.from_url(args.redis_url).flushdb()  # a fresh cache: nothing from an earlier run
     else:
         env.pop("REDIS_URL", None)
+    if env["DATABASE_URL"].startswith("postgres"):
+        fresh_postgres_database(env["DATABASE_URL"])
     for step in (["migrate"], ["seed"]):
-        subprocess.run([ETSATLAS, *step], env=env, check=True, capture_output=True)
+        done = subprocess.run([ETSATLAS, *step], env=env, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"etsatlas {step[0]} failed:\n{done.stderr}")
     port = free_port()
     serve = [ETSATLAS, "serve", "--production", "--port", str(port)]
     if args.workers:
