@@ -5,7 +5,7 @@ Run by hand (not in the test suite):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/etsatlas_accounts .venv/bin/python bench/load.py --duration 300
 
 It resets that database, migrates, seeds, creates the accounts, starts `etsatlas serve --production`
-(gunicorn), runs the load, then checks every edit against the audit log and the published history:
+(granian), runs the load, then checks every edit against the audit log and the published history:
 zero 5xx, no lost or duplicated edits. Prints a summary and, with --append, adds it to
 docs/benchmarks.md. Latencies are client-side, in milliseconds; the static stylesheet served by
 WhiteNoise is the reference in the same run.
@@ -71,14 +71,11 @@ def run(cmd: list[str], env: dict, stdin: str | None = None) -> str:
 
 def prepare(env: dict) -> dict[str, str]:
     """Fresh database with the curated data, accounts and their tokens."""
-    import dj_database_url
-    import psycopg
+    from benchdb import fresh_postgres_database
 
     url = env["DATABASE_URL"]
-    config = dj_database_url.parse(url)
-    if "postgresql" in config["ENGINE"]:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    if url.startswith("postgres"):
+        fresh_postgres_database(url)
     run([*ETSATLAS, "migrate"], env)
     run([*ETSATLAS, "seed"], env)
     tokens = {}
@@ -226,7 +223,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=300, help="seconds of load (default 300)")
     parser.add_argument("--readers", type=int, default=6)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=3, help="server worker processes")
     parser.add_argument("--port", type=int, default=0, help="port for the server (default: a free one)")
     parser.add_argument("--append", action="store_true", help="append the result to docs/benchmarks.md")
     args = parser.parse_args()
@@ -289,7 +286,7 @@ def append(summary: dict, args) -> None:
 ## Accounts: mixed load on the production server (`bench/load.py`, {time.strftime('%Y-%m-%d')})
 
 Machine: {platform.node()}, {os.cpu_count()} cores shared with other sessions, Python {platform.python_version()},
-PostgreSQL; gunicorn {args.workers} workers x 4 threads. Command:
+PostgreSQL; granian {args.workers} workers x 4 threads. Command:
 `DATABASE_URL=postgres://.../etsatlas_accounts python bench/load.py --duration {args.duration} --readers {args.readers} --append`.
 {args.readers} readers, {len(EDITORS)} editors (two sharing the EU ETS; each waits for the review of its
 draft before the next edit), 1 reviewer, {summary['duration_s']} s:

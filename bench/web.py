@@ -25,6 +25,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchdb import fresh_postgres_database
+
 ROOT = Path(__file__).resolve().parents[1]
 ETSATLAS = str(Path(sys.executable).with_name("etsatlas"))
 LUA = """
@@ -70,20 +72,6 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
         except OSError:
             time.sleep(0.5)
     raise SystemExit("server did not start in time")
-
-
-def fresh_postgres_database(url: str) -> None:
-    """Drop and create the benchmark's PostgreSQL database, so every run starts the same."""
-    from urllib.parse import urlsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def run_wrk(url: str, duration: int, connections: int, script: str) -> dict[str, float]:
