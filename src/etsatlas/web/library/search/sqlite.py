@@ -32,11 +32,11 @@ CREATE = [
 DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
 REBUILD = f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"
 ORDER = {
-    "relevance": "score DESC, r.date DESC NULLS LAST, r.id DESC",
-    "newest": "r.date DESC NULLS LAST, score DESC, r.id DESC",
-    "oldest": "r.date ASC NULLS LAST, score DESC, r.id ASC",
-    "title": "r.title COLLATE NOCASE ASC, r.id ASC",
-    "added": "r.created_at DESC, r.id DESC",
+    "relevance": f"score DESC, {TABLE}.date DESC NULLS LAST, {TABLE}.id DESC",
+    "newest": f"{TABLE}.date DESC NULLS LAST, score DESC, {TABLE}.id DESC",
+    "oldest": f"{TABLE}.date ASC NULLS LAST, score DESC, {TABLE}.id ASC",
+    "title": f"{TABLE}.title COLLATE NOCASE ASC, {TABLE}.id ASC",
+    "added": f"{TABLE}.created_at DESC, {TABLE}.id DESC",
 }
 
 
@@ -64,8 +64,25 @@ def match_expression(phrases) -> str:
     return " ".join('"' + " ".join(words) + '"' for words in phrases)
 
 
+def filter_sql(qs) -> tuple[str, list]:
+    """The facet filters of a Resource queryset as a WHERE condition on `library_resource`.
+
+    Applied to each full-text match in turn (tag filters are correlated EXISTS probes), so the
+    index drives the query; `id IN (filtered queryset)` would make SQLite test every resource.
+    """
+    if not qs.query.where:
+        return "1", []
+    sql, params = qs.query.get_compiler(connection=connection).compile(qs.query.where)
+    return sql, list(params)
+
+
 class SqliteBackend(SearchBackend):
     vendor = "sqlite"
+    # Without filters, a relevance page is ranked among the best CANDIDATES matches by bm25
+    # alone (the type weights are then applied to those only); every match is ranked when a
+    # match outside that set could still reach the page. With filters the exhaustive ranking is
+    # the quicker: most of the best matches would fail the filters.
+    CANDIDATES = 200
 
     def match(self, qs, phrases):
         from django.db.models.expressions import RawSQL
@@ -73,38 +90,73 @@ class SqliteBackend(SearchBackend):
         return qs.filter(id__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [match_expression(phrases)]))
 
     def count(self, qs, phrases):
-        if qs.query.where:
-            return super().count(qs, phrases)
-        with connection.cursor() as cursor:  # no other filter: the index alone knows the answer
-            cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match_expression(phrases)])
-            return cursor.fetchone()[0]
+        where, params = filter_sql(qs)
+        sql = f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s"
+        if params or where != "1":  # filters besides the text: test them on each match
+            sql = (f"SELECT count(*) FROM {FTS} CROSS JOIN {TABLE} ON {TABLE}.id = {FTS}.rowid "
+                   f"WHERE {FTS} MATCH %s AND {where}")
+        return _fetch(sql, [match_expression(phrases), *params])[0][0]
 
     def ranked_ids(self, qs, phrases, order, offset, limit):
+        if order == "relevance" and not qs.query.where and offset + limit <= self.CANDIDATES:
+            page = self._ranked_among_best(phrases, self.CANDIDATES, offset, limit)
+            if page is not None:
+                return page
+        return self.ranked_ids_exhaustive(qs, phrases, order, offset, limit)
+
+    def ranked_ids_exhaustive(self, qs, phrases, order, offset, limit):
+        """Every match scored and sorted: the reference the bounded ranking must agree with."""
+        where, params = filter_sql(qs)
         sql = (
-            f"SELECT r.id, -{BM25} * {type_weight_sql('r.type')} AS score FROM {FTS} JOIN {TABLE} r ON r.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s"
+            f"SELECT {TABLE}.id, -{BM25} * {type_weight_sql(f'{TABLE}.type')} AS score "
+            f"FROM {FTS} CROSS JOIN {TABLE} ON {TABLE}.id = {FTS}.rowid "
+            f"WHERE {FTS} MATCH %s AND {where} ORDER BY {ORDER[order]} LIMIT %s OFFSET %s"
         )
-        params: list = [match_expression(phrases)]
-        if qs.query.where:  # filters besides the text: keep their ids
-            inner, inner_params = qs.order_by().values("id").query.sql_with_params()
-            sql += f" AND r.id IN ({inner})"
-            params += list(inner_params)
-        sql += f" ORDER BY {ORDER[order]} LIMIT %s OFFSET %s"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params + [limit, offset])
-            return [(row[0], row[1]) for row in cursor.fetchall()]
+        return [(pk, score) for pk, score in _fetch(sql, [match_expression(phrases), *params, limit, offset])]
+
+    def _ranked_among_best(self, phrases, size, offset, limit):
+        """The relevance page from the `size` best matches by bm25, or None if that cannot be sure.
+
+        A match outside that set has a bm25 relevance of at most the set's lowest, `floor`, so
+        its score is at most floor x the highest type weight; the page is exact when its last
+        score is above that bound (or when the set holds every match).
+        """
+        sql = (
+            f"WITH best AS MATERIALIZED (SELECT rowid AS id, -{BM25} AS relevance FROM {FTS} "
+            f"WHERE {FTS} MATCH %s ORDER BY {BM25} LIMIT %s) "
+            f"SELECT {TABLE}.id, best.relevance * {type_weight_sql(f'{TABLE}.type')} AS score, "
+            f"(SELECT count(*) FROM best), (SELECT min(relevance) FROM best) "
+            f"FROM best CROSS JOIN {TABLE} ON {TABLE}.id = best.id "
+            f"ORDER BY {ORDER['relevance']} LIMIT %s OFFSET %s"
+        )
+        rows = _fetch(sql, [match_expression(phrases), size, limit, offset])
+        if rows and rows[0][2] < size:  # fewer matches than the set holds: all were ranked
+            return [(pk, score) for pk, score, _, _ in rows]
+        if len(rows) == limit and rows[-1][1] > rows[0][3] * max_type_weight():
+            return [(pk, score) for pk, score, _, _ in rows]
+        return None
 
     def highlights(self, ids, phrases):
         if not ids:
             return {}
         marks = f"'{START}', '{STOP}'"
-        # Joining on a list of ids gives FTS5 one rowid at a time; `rowid IN (...)` would make it
-        # build a snippet for every match first and filter afterwards.
+        # CROSS JOIN keeps the list of ids as the outer loop, so FTS5 looks up one rowid at a time;
+        # `rowid IN (...)`, or a plain join the planner may turn round, walks every match.
         sql = (
             f"SELECT {FTS}.rowid, highlight({FTS}, 0, {marks}), snippet({FTS}, 1, {marks}, '…', 28) "
-            f"FROM (SELECT value AS id FROM json_each(%s)) ids JOIN {FTS} ON {FTS}.rowid = ids.id "
+            f"FROM (SELECT value AS id FROM json_each(%s)) ids CROSS JOIN {FTS} ON {FTS}.rowid = ids.id "
             f"WHERE {FTS} MATCH %s"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [json.dumps(ids), match_expression(phrases)])
-            return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+        return {pk: (title, snippet) for pk, title, snippet in _fetch(sql, [json.dumps(ids), match_expression(phrases)])}
+
+
+def max_type_weight() -> float:
+    from ..vocab import TYPE_WEIGHTS
+
+    return max(1.0, *TYPE_WEIGHTS.values())  # 1.0: the weight of a type missing from the table
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
