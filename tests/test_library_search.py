@@ -54,6 +54,15 @@ def test_search_stems_words_alike_on_both_backends(library):
     assert "linking-guide" in slugs(search(Query(text="links")))
 
 
+def test_search_ignores_accents_in_the_text_and_in_the_query(library):
+    hit = search(Query(text="Quebec")).hits[0]  # the summary says "Québec"
+    assert hit.resource.slug == "wci-linked-market"
+    assert "<mark>Québec</mark>" in hit.snippet_html
+    add_resource("montreal-notes", "Notes from a meeting in Montreal", "news", "Written in Montreal.")
+    assert slugs(search(Query(text="Montréal"))) == ["montreal-notes"]
+    assert slugs(search(Query(text="montreal"))) == ["montreal-notes"]
+
+
 def test_search_highlights_matches_in_title_and_snippet(library):
     hit = search(Query(text="stability reserve")).hits[0]
     assert hit.resource.slug == "msr-explained"
@@ -174,3 +183,29 @@ def test_sqlite_index_survives_a_table_rebuild(library):
     assert slugs(search(Query(text="qc-cat"))) == ["wci-linked-market"]
     add_resource("late", "Zeppelin allocation", date=dt.date(2024, 1, 1))
     assert slugs(search(Query(text="zeppelin"))) == ["late"]
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_sqlite_ranking_among_the_best_matches_agrees_with_ranking_every_match(db):
+    """The bounded relevance ranking (FTS5's top N by bm25, then the type weights) is exact:
+    whenever it answers, its page equals the exhaustive ranking's; otherwise it declines."""
+    from etsatlas.web.library.samples import generate
+    from etsatlas.web.library.search.engine import filtered
+
+    generate(1500, seed=11)
+    backend = backend_for()
+    answered = declined = 0
+    for text in ("carbon", "linking", "allowance auction", "price", "eu-ets", "verification registry"):
+        query = Query(text=text)
+        for size in (20, 60, 200, 2000):
+            for offset in (0, 20):
+                page = backend._ranked_among_best(query.phrases, size, offset, 20)
+                expected = backend.ranked_ids_exhaustive(filtered(query), query.phrases, "relevance", offset, 20)
+                if page is None:
+                    declined += 1
+                else:
+                    answered += 1
+                    assert page == expected, (text, size, offset)
+        assert backend.ranked_ids(filtered(query), query.phrases, "relevance", 0, 20) == \
+            backend.ranked_ids_exhaustive(filtered(query), query.phrases, "relevance", 0, 20)
+    assert answered and declined  # both paths were exercised
