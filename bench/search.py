@@ -94,9 +94,7 @@ def core_search(backend, query) -> tuple[int, list, dict]:
     """The search itself: how many match, which ids rank on the page, and their highlighted snippets."""
     from etsatlas.web.library.search.engine import filtered
 
-    base = filtered(query)
-    total = backend.count(base, query.phrases)
-    ranked = backend.ranked_ids(base, query.phrases, query.sort, 0, query.per_page)
+    total, ranked = backend.page(filtered(query), query.phrases, query.sort, 0, query.per_page)
     return total, ranked, backend.highlights([pk for pk, _ in ranked], query.phrases)
 
 

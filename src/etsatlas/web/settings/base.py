@@ -53,6 +53,11 @@ def database_config() -> dict:
                                   "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                                   "PRAGMA mmap_size=268435456;"})
         config["TEST"] = {"NAME": str(STATE_DIR / "test-etsatlas.sqlite3")}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Random reads cost little more than sequential ones on SSDs or a cached database; with
+        # the default (4.0) the planner scans the whole library table rather than use the
+        # full-text GIN index for a common word, which is 5x slower (docs/benchmarks.md).
+        config.setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
     return config
 
 

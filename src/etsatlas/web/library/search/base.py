@@ -41,6 +41,13 @@ class SearchBackend:
         """(id, rank) of one page of matches within qs; higher rank is better. order: a SORTS key."""
         raise NotImplementedError
 
+    def page(self, qs: QuerySet, phrases, order: str, offset: int, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        """How many resources within qs match, and (id, rank) of one page of them.
+
+        Backends override it to count in the same pass as they rank when that saves one.
+        """
+        return self.count(qs, phrases), self.ranked_ids(qs, phrases, order, offset, limit)
+
     def highlights(self, ids: list[int], phrases) -> dict[int, tuple[str, str]]:
         """(title, snippet) per id, with matched words between START and STOP markers."""
         raise NotImplementedError

@@ -94,8 +94,11 @@ def search(query: Query, *, facets: bool = True, backend: SearchBackend | None =
         return Results(query, [], 0, _empty_facets(query) if facets else {})
     base = filtered(query)
     offset = (query.page - 1) * query.per_page
-    if query.phrases:
+    total = None
+    if query.phrases and facets:  # the facet counts give the total
         ranked = backend.ranked_ids(base, query.phrases, query.sort, offset, query.per_page)
+    elif query.phrases:
+        total, ranked = backend.page(base, query.phrases, query.sort, offset, query.per_page)
     else:
         ids = base.order_by(*BROWSE_ORDER[query.sort]).values_list("id", flat=True)[offset : offset + query.per_page]
         ranked = [(pk, None) for pk in ids]
@@ -103,7 +106,7 @@ def search(query: Query, *, facets: bool = True, backend: SearchBackend | None =
     if facets:
         results.facets, results.years, results.total = _facets(query, backend)
     else:
-        results.total = backend.count(base, query.phrases) if query.phrases else base.count()
+        results.total = base.count() if total is None else total
     return results
 
 

@@ -63,13 +63,7 @@ class PostgresBackend(SearchBackend):
         return qs.filter(search_vector=search_query(phrases))
 
     def ranked_ids(self, qs, phrases, order, offset, limit):
-        query = search_query(phrases)
-        ranked = (
-            qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)) * RawSQL(type_weight_sql("library_resource.type"), [], output_field=FloatField()))
-            .order_by(*ORDER[order])
-        )
-        return list(ranked.values_list("id", "rank")[offset : offset + limit])
+        return list(ranked(qs, phrases, order).values_list("id", "rank")[offset : offset + limit])
 
     def highlights(self, ids, phrases):
         if not ids:
@@ -85,6 +79,15 @@ class PostgresBackend(SearchBackend):
             .values_list("id", "title_hl", "text_hl")
         )
         return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def ranked(qs, phrases, order: str):
+    """The matches within qs with their rank (text rank x type prior), in the given order."""
+    query = search_query(phrases)
+    rank = SearchRank(F("search_vector"), query, normalization=Value(1)) * RawSQL(
+        type_weight_sql("library_resource.type"), [], output_field=FloatField()
+    )
+    return qs.filter(search_vector=query).annotate(rank=rank).order_by(*ORDER[order])
 
 
 def qs_for(ids):

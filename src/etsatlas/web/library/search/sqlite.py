@@ -31,12 +31,13 @@ CREATE = [
 ]
 DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
 REBUILD = f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"
+# Sort orders over columns of `library_resource` ({t}: the table's name and a dot, or nothing).
 ORDER = {
-    "relevance": f"score DESC, {TABLE}.date DESC NULLS LAST, {TABLE}.id DESC",
-    "newest": f"{TABLE}.date DESC NULLS LAST, score DESC, {TABLE}.id DESC",
-    "oldest": f"{TABLE}.date ASC NULLS LAST, score DESC, {TABLE}.id ASC",
-    "title": f"{TABLE}.title COLLATE NOCASE ASC, {TABLE}.id ASC",
-    "added": f"{TABLE}.created_at DESC, {TABLE}.id DESC",
+    "relevance": "score DESC, {t}date DESC NULLS LAST, {t}id DESC",
+    "newest": "{t}date DESC NULLS LAST, score DESC, {t}id DESC",
+    "oldest": "{t}date ASC NULLS LAST, score DESC, {t}id ASC",
+    "title": "{t}title COLLATE NOCASE ASC, {t}id ASC",
+    "added": "{t}created_at DESC, {t}id DESC",
 }
 
 
@@ -104,15 +105,32 @@ class SqliteBackend(SearchBackend):
                 return page
         return self.ranked_ids_exhaustive(qs, phrases, order, offset, limit)
 
+    def page(self, qs, phrases, order, offset, limit):
+        if not qs.query.where:  # FTS5 counts its matches without reading them
+            return super().page(qs, phrases, order, offset, limit)
+        # Filters: every match is read once, to be tested, counted and ranked.
+        rows = self._every_match(qs, phrases, order, offset, limit, with_total=True)
+        if not rows:
+            return (self.count(qs, phrases) if offset else 0), []
+        return rows[0][2], [(pk, score) for pk, score, _ in rows]
+
     def ranked_ids_exhaustive(self, qs, phrases, order, offset, limit):
         """Every match scored and sorted: the reference the bounded ranking must agree with."""
+        return [(pk, score) for pk, score, *_ in self._every_match(qs, phrases, order, offset, limit)]
+
+    def _every_match(self, qs, phrases, order, offset, limit, with_total=False):
         where, params = filter_sql(qs)
-        sql = (
-            f"SELECT {TABLE}.id, -{BM25} * {type_weight_sql(f'{TABLE}.type')} AS score "
-            f"FROM {FTS} CROSS JOIN {TABLE} ON {TABLE}.id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s AND {where} ORDER BY {ORDER[order]} LIMIT %s OFFSET %s"
+        matches = (
+            f"SELECT {TABLE}.id, -{BM25} * {type_weight_sql(f'{TABLE}.type')} AS score, {TABLE}.date, "
+            f"{TABLE}.title, {TABLE}.created_at FROM {FTS} CROSS JOIN {TABLE} ON {TABLE}.id = {FTS}.rowid "
+            f"WHERE {FTS} MATCH %s AND {where}"
         )
-        return [(pk, score) for pk, score in _fetch(sql, [match_expression(phrases), *params, limit, offset])]
+        if with_total:  # bm25 cannot sit beside a window function: rank first, then count
+            sql = (f"WITH matches AS MATERIALIZED ({matches}) SELECT id, score, count(*) OVER () FROM matches "
+                   f"ORDER BY {ORDER[order].format(t='')} LIMIT %s OFFSET %s")
+        else:
+            sql = f"{matches} ORDER BY {ORDER[order].format(t=f'{TABLE}.')} LIMIT %s OFFSET %s"
+        return _fetch(sql, [match_expression(phrases), *params, limit, offset])
 
     def _ranked_among_best(self, phrases, size, offset, limit):
         """The relevance page from the `size` best matches by bm25, or None if that cannot be sure.
@@ -127,7 +145,7 @@ class SqliteBackend(SearchBackend):
             f"SELECT {TABLE}.id, best.relevance * {type_weight_sql(f'{TABLE}.type')} AS score, "
             f"(SELECT count(*) FROM best), (SELECT min(relevance) FROM best) "
             f"FROM best CROSS JOIN {TABLE} ON {TABLE}.id = best.id "
-            f"ORDER BY {ORDER['relevance']} LIMIT %s OFFSET %s"
+            f"ORDER BY {ORDER['relevance'].format(t=f'{TABLE}.')} LIMIT %s OFFSET %s"
         )
         rows = _fetch(sql, [match_expression(phrases), size, limit, offset])
         if rows and rows[0][2] < size:  # fewer matches than the set holds: all were ranked
