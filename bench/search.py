@@ -90,12 +90,11 @@ def settle(connection) -> None:
             cursor.execute("ANALYZE")
 
 
-def core_search(backend, query) -> tuple[int, list, dict]:
+def core_search(backend, query):
     """The search itself: how many match, which ids rank on the page, and their highlighted snippets."""
     from etsatlas.web.library.search.engine import filtered
 
-    total, ranked = backend.page(filtered(query), query.phrases, query.sort, 0, query.per_page)
-    return total, ranked, backend.highlights([pk for pk, _ in ranked], query.phrases)
+    return backend.page(filtered(query), query.phrases, query.sort, 0, query.per_page)
 
 
 def naive_search(query) -> list[int]:

@@ -140,18 +140,22 @@ def test_pagination_splits_the_ranked_results(library):
     assert not set(slugs(first)) & set(slugs(second))
 
 
-def test_a_page_with_its_total_agrees_with_the_count_and_the_ranking(library):
-    """backend.page counts and ranks in one pass where it can; past the last page it still counts."""
+def test_a_page_agrees_with_the_count_the_ranking_and_the_highlights(library):
+    """backend.page counts, ranks and highlights in as few passes as it can; past the last page it
+    still counts."""
     from etsatlas.web.library.search.engine import filtered
 
     backend = backend_for()
-    for query in (Query(text="linking"), Query(text="linking", types=("brief", "guide")),
-                  Query(text="linking", topics=("linking",), sort="newest"), Query(text="zeppelin", types=("news",))):
+    queries = (Query(text="linking"), Query(text="linking", types=("brief", "guide")),
+               Query(text="linking", topics=("linking",), sort="newest"), Query(text="market", sort="title"),
+               Query(text="zeppelin", types=("news",)))
+    for query in queries:
         base = filtered(query)
         for offset in (0, 2, 50):
-            total, ranked = backend.page(base, query.phrases, query.sort, offset, 3)
-            assert total == backend.count(base, query.phrases) == search(query).total
-            assert ranked == backend.ranked_ids(base, query.phrases, query.sort, offset, 3)
+            page = backend.page(base, query.phrases, query.sort, offset, 3)
+            assert page.total == backend.count(base, query.phrases) == search(query).total
+            assert page.ranked == backend.ranked_ids(base, query.phrases, query.sort, offset, 3)
+            assert page.marks == backend.highlights([pk for pk, _ in page.ranked], query.phrases)
     assert search(Query(text="linking", topics=("linking",)), facets=False).total == 6
 
 

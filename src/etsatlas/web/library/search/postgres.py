@@ -12,11 +12,12 @@ from __future__ import annotations
 from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import F, FloatField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
-from .base import START, STOP, SearchBackend, type_weight_sql
+from .base import START, STOP, Page, SearchBackend, filter_sql, type_weight_sql
 
 CONFIG = "library_english"
 TABLE = "library_resource"
@@ -51,6 +52,18 @@ ORDER = {
 }
 
 
+# The same orders in SQL, over the columns of the `matches` set below ({t}: a table name and a dot).
+ORDER_SQL = {
+    "relevance": "{t}rank DESC, {t}date DESC NULLS LAST, {t}id DESC",
+    "newest": "{t}date DESC NULLS LAST, {t}rank DESC, {t}id DESC",
+    "oldest": "{t}date ASC NULLS LAST, {t}rank DESC, {t}id ASC",
+    "title": "lower({t}title) ASC, {t}id ASC",
+    "added": "{t}created_at DESC, {t}id DESC",
+}
+HEADLINE_OPTIONS = (f"StartSel='{START}', StopSel='{STOP}', HighlightAll=true",
+                    f"StartSel='{START}', StopSel='{STOP}', MaxWords=30, MinWords=12")
+
+
 def search_query(phrases) -> SearchQuery:
     parts = [SearchQuery(" ".join(words), search_type="phrase", config=CONFIG) for words in phrases]
     return reduce(lambda a, b: a & b, parts)
@@ -64,6 +77,33 @@ class PostgresBackend(SearchBackend):
 
     def ranked_ids(self, qs, phrases, order, offset, limit):
         return list(ranked(qs, phrases, order).values_list("id", "rank")[offset : offset + limit])
+
+    def page(self, qs, phrases, order, offset, limit):
+        """Count, rank and highlight in one statement: one round trip, each match read once.
+
+        The matches are ranked once into a materialised set (ids, rank and sort keys, no
+        vectors); the total counts that set and ts_headline runs on the page's rows only.
+        """
+        where, params = filter_sql(qs)
+        tsquery = " && ".join(f"phraseto_tsquery('{CONFIG}', %s)" for _ in phrases)
+        words = [" ".join(w) for w in phrases]
+        sql = f"""
+            WITH matches AS MATERIALIZED (
+                SELECT {TABLE}.id, {TABLE}.date, {TABLE}.title, {TABLE}.created_at,
+                    ts_rank({TABLE}.search_vector, {tsquery}, 1) * {type_weight_sql(f"{TABLE}.type")} AS rank
+                FROM {TABLE} WHERE {TABLE}.search_vector @@ ({tsquery}) AND {where}
+            ), page AS (SELECT * FROM matches ORDER BY {ORDER_SQL[order].format(t="")} LIMIT %s OFFSET %s)
+            SELECT page.id, page.rank, (SELECT count(*) FROM matches),
+                ts_headline('{CONFIG}', r.title, {tsquery}, %s),
+                ts_headline('{CONFIG}', r.search_text, {tsquery}, %s)
+            FROM page JOIN {TABLE} r ON r.id = page.id
+            ORDER BY {ORDER_SQL[order].format(t="page.")}"""
+        args = [*words, *words, *params, limit, offset, *words, HEADLINE_OPTIONS[0], *words, HEADLINE_OPTIONS[1]]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()
+        total = rows[0][2] if rows else self.count(qs, phrases) if offset else 0
+        return Page(total, [(pk, rank) for pk, rank, *_ in rows], {pk: (t, s) for pk, _, _, t, s in rows})
 
     def highlights(self, ids, phrases):
         if not ids:

@@ -10,7 +10,7 @@ import json
 
 from django.db import connection
 
-from .base import START, STOP, SearchBackend, type_weight_sql
+from .base import START, STOP, Page, SearchBackend, filter_sql, type_weight_sql
 
 TABLE, FTS = "library_resource", "library_resource_fts"
 COLUMNS = ("title", "search_text", "search_keywords")
@@ -65,18 +65,6 @@ def match_expression(phrases) -> str:
     return " ".join('"' + " ".join(words) + '"' for words in phrases)
 
 
-def filter_sql(qs) -> tuple[str, list]:
-    """The facet filters of a Resource queryset as a WHERE condition on `library_resource`.
-
-    Applied to each full-text match in turn (tag filters are correlated EXISTS probes), so the
-    index drives the query; `id IN (filtered queryset)` would make SQLite test every resource.
-    """
-    if not qs.query.where:
-        return "1", []
-    sql, params = qs.query.get_compiler(connection=connection).compile(qs.query.where)
-    return sql, list(params)
-
-
 class SqliteBackend(SearchBackend):
     vendor = "sqlite"
     # Without filters, a relevance page is ranked among the best CANDIDATES matches by bm25
@@ -93,7 +81,7 @@ class SqliteBackend(SearchBackend):
     def count(self, qs, phrases):
         where, params = filter_sql(qs)
         sql = f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s"
-        if params or where != "1":  # filters besides the text: test them on each match
+        if qs.query.where:  # filters besides the text: test them on each match
             sql = (f"SELECT count(*) FROM {FTS} CROSS JOIN {TABLE} ON {TABLE}.id = {FTS}.rowid "
                    f"WHERE {FTS} MATCH %s AND {where}")
         return _fetch(sql, [match_expression(phrases), *params])[0][0]
@@ -110,9 +98,9 @@ class SqliteBackend(SearchBackend):
             return super().page(qs, phrases, order, offset, limit)
         # Filters: every match is read once, to be tested, counted and ranked.
         rows = self._every_match(qs, phrases, order, offset, limit, with_total=True)
-        if not rows:
-            return (self.count(qs, phrases) if offset else 0), []
-        return rows[0][2], [(pk, score) for pk, score, _ in rows]
+        total = rows[0][2] if rows else self.count(qs, phrases) if offset else 0
+        ranked = [(pk, score) for pk, score, _ in rows]
+        return Page(total, ranked, self.highlights([pk for pk, _ in ranked], phrases))
 
     def ranked_ids_exhaustive(self, qs, phrases, order, offset, limit):
         """Every match scored and sorted: the reference the bounded ranking must agree with."""
