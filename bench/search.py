@@ -4,7 +4,7 @@
     python bench/search.py --database-url postgres://postgres@127.0.0.1:5432/etsatlas_bench_search
 
 Target: p95 under 20 ms for a ranked search (one page of hits with snippets) on both databases.
-Measured: the search itself (total, ranked page of ids, snippets), then the results loaded as
+Measured: the search itself (`backend.page`: total, ranked page of ids, snippets), then the results loaded as
 model objects with their relations, then everything the library page needs (with facet counts).
 The reference is a plain case-insensitive substring scan (LIKE/ILIKE over title and text, no
 index, unranked) for the same words, timed in the same run. Wall-clock and this process's CPU time
