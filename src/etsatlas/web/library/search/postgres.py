@@ -1,5 +1,6 @@
 """PostgreSQL full-text search: a tsvector column (title weight A, other text weight B) kept by a
-trigger and indexed with GIN; SearchRank orders, SearchHeadline highlights.
+trigger and indexed with GIN; ts_rank orders, ts_headline highlights (in SQL written here, so a
+search is one statement; the facet counts filter with Django's SearchQuery).
 
 The text search configuration `library_english` is `english` with accents folded first (the
 `unaccent` extension), for the index and the queries alike, so "Quebec" finds "Québec" as it
@@ -11,11 +12,8 @@ from __future__ import annotations
 
 from functools import reduce
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import F, FloatField, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
 
 from .base import START, STOP, Page, SearchBackend, filter_sql, type_weight_sql
 
@@ -43,30 +41,46 @@ DROP = [
     f"DROP TRIGGER IF EXISTS {TABLE}_search_vector ON {TABLE}",
     f"DROP FUNCTION IF EXISTS {TABLE}_search_vector()",
 ]
+# Sort orders over the columns of the `matches` set below ({t}: a table name and a dot, or nothing).
 ORDER = {
-    "relevance": [F("rank").desc(), F("date").desc(nulls_last=True), F("id").desc()],
-    "newest": [F("date").desc(nulls_last=True), F("rank").desc(), F("id").desc()],
-    "oldest": [F("date").asc(nulls_last=True), F("rank").desc(), F("id").asc()],
-    "title": [Lower("title").asc(), F("id").asc()],
-    "added": [F("created_at").desc(), F("id").desc()],
-}
-
-
-# The same orders in SQL, over the columns of the `matches` set below ({t}: a table name and a dot).
-ORDER_SQL = {
     "relevance": "{t}rank DESC, {t}date DESC NULLS LAST, {t}id DESC",
     "newest": "{t}date DESC NULLS LAST, {t}rank DESC, {t}id DESC",
     "oldest": "{t}date ASC NULLS LAST, {t}rank DESC, {t}id ASC",
     "title": "lower({t}title) ASC, {t}id ASC",
     "added": "{t}created_at DESC, {t}id DESC",
 }
-HEADLINE_OPTIONS = (f"StartSel='{START}', StopSel='{STOP}', HighlightAll=true",
-                    f"StartSel='{START}', StopSel='{STOP}', MaxWords=30, MinWords=12")
+TITLE_HEADLINE = f"StartSel='{START}', StopSel='{STOP}', HighlightAll=true"
+TEXT_HEADLINE = f"StartSel='{START}', StopSel='{STOP}', MaxWords=30, MinWords=12"
 
 
 def search_query(phrases) -> SearchQuery:
     parts = [SearchQuery(" ".join(words), search_type="phrase", config=CONFIG) for words in phrases]
     return reduce(lambda a, b: a & b, parts)
+
+
+def tsquery_sql(phrases) -> tuple[str, list]:
+    """The query as SQL: every phrase must match (the same as search_query)."""
+    return " && ".join(f"phraseto_tsquery('{CONFIG}', %s)" for _ in phrases), [" ".join(w) for w in phrases]
+
+
+def matches_sql(qs, phrases) -> tuple[str, list]:
+    """The matches within qs with their rank (text rank x type prior) and sort keys, no vectors."""
+    where, params = filter_sql(qs)
+    query, words = tsquery_sql(phrases)
+    sql = (
+        f"SELECT {TABLE}.id, {TABLE}.date, {TABLE}.title, {TABLE}.created_at, "
+        f"ts_rank({TABLE}.search_vector, {query}, 1) * {type_weight_sql(f'{TABLE}.type')} AS rank "
+        f"FROM {TABLE} WHERE {TABLE}.search_vector @@ ({query}) AND {where}"
+    )
+    return sql, [*words, *words, *params]
+
+
+def headlines_sql(alias: str, phrases) -> tuple[str, list]:
+    """The highlighted title and snippet of the row `alias`, for the select list."""
+    query, words = tsquery_sql(phrases)
+    sql = (f"ts_headline('{CONFIG}', {alias}.title, {query}, %s), "
+           f"ts_headline('{CONFIG}', {alias}.search_text, {query}, %s)")
+    return sql, [*words, TITLE_HEADLINE, *words, TEXT_HEADLINE]
 
 
 class PostgresBackend(SearchBackend):
@@ -76,7 +90,9 @@ class PostgresBackend(SearchBackend):
         return qs.filter(search_vector=search_query(phrases))
 
     def ranked_ids(self, qs, phrases, order, offset, limit):
-        return list(ranked(qs, phrases, order).values_list("id", "rank")[offset : offset + limit])
+        matches, params = matches_sql(qs, phrases)
+        sql = f"SELECT id, rank FROM ({matches}) matches ORDER BY {ORDER[order].format(t='')} LIMIT %s OFFSET %s"
+        return [(pk, rank) for pk, rank in _fetch(sql, [*params, limit, offset])]
 
     def page(self, qs, phrases, order, offset, limit):
         """Count, rank and highlight in one statement: one round trip, each match read once.
@@ -84,53 +100,27 @@ class PostgresBackend(SearchBackend):
         The matches are ranked once into a materialised set (ids, rank and sort keys, no
         vectors); the total counts that set and ts_headline runs on the page's rows only.
         """
-        where, params = filter_sql(qs)
-        tsquery = " && ".join(f"phraseto_tsquery('{CONFIG}', %s)" for _ in phrases)
-        words = [" ".join(w) for w in phrases]
-        sql = f"""
-            WITH matches AS MATERIALIZED (
-                SELECT {TABLE}.id, {TABLE}.date, {TABLE}.title, {TABLE}.created_at,
-                    ts_rank({TABLE}.search_vector, {tsquery}, 1) * {type_weight_sql(f"{TABLE}.type")} AS rank
-                FROM {TABLE} WHERE {TABLE}.search_vector @@ ({tsquery}) AND {where}
-            ), page AS (SELECT * FROM matches ORDER BY {ORDER_SQL[order].format(t="")} LIMIT %s OFFSET %s)
-            SELECT page.id, page.rank, (SELECT count(*) FROM matches),
-                ts_headline('{CONFIG}', r.title, {tsquery}, %s),
-                ts_headline('{CONFIG}', r.search_text, {tsquery}, %s)
-            FROM page JOIN {TABLE} r ON r.id = page.id
-            ORDER BY {ORDER_SQL[order].format(t="page.")}"""
-        args = [*words, *words, *params, limit, offset, *words, HEADLINE_OPTIONS[0], *words, HEADLINE_OPTIONS[1]]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, args)
-            rows = cursor.fetchall()
+        matches, params = matches_sql(qs, phrases)
+        headlines, headline_params = headlines_sql("r", phrases)
+        sql = (
+            f"WITH matches AS MATERIALIZED ({matches}), "
+            f"page AS (SELECT * FROM matches ORDER BY {ORDER[order].format(t='')} LIMIT %s OFFSET %s) "
+            f"SELECT page.id, page.rank, (SELECT count(*) FROM matches), {headlines} "
+            f"FROM page JOIN {TABLE} r ON r.id = page.id ORDER BY {ORDER[order].format(t='page.')}"
+        )
+        rows = _fetch(sql, [*params, limit, offset, *headline_params])
         total = rows[0][2] if rows else self.count(qs, phrases) if offset else 0
         return Page(total, [(pk, rank) for pk, rank, *_ in rows], {pk: (t, s) for pk, _, _, t, s in rows})
 
     def highlights(self, ids, phrases):
         if not ids:
             return {}
-        query = search_query(phrases)
-        options = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
-        rows = (
-            qs_for(ids)
-            .annotate(
-                title_hl=SearchHeadline("title", query, highlight_all=True, **options),
-                text_hl=SearchHeadline("search_text", query, max_words=30, min_words=12, **options),
-            )
-            .values_list("id", "title_hl", "text_hl")
-        )
-        return {row[0]: (row[1], row[2]) for row in rows}
+        headlines, params = headlines_sql(TABLE, phrases)
+        sql = f"SELECT id, {headlines} FROM {TABLE} WHERE id = ANY(%s)"
+        return {pk: (title, text) for pk, title, text in _fetch(sql, [*params, list(ids)])}
 
 
-def ranked(qs, phrases, order: str):
-    """The matches within qs with their rank (text rank x type prior), in the given order."""
-    query = search_query(phrases)
-    rank = SearchRank(F("search_vector"), query, normalization=Value(1)) * RawSQL(
-        type_weight_sql("library_resource.type"), [], output_field=FloatField()
-    )
-    return qs.filter(search_vector=query).annotate(rank=rank).order_by(*ORDER[order])
-
-
-def qs_for(ids):
-    from ..models import Resource
-
-    return Resource.objects.filter(id__in=ids)
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
