@@ -54,6 +54,15 @@ def test_search_stems_words_alike_on_both_backends(library):
     assert "linking-guide" in slugs(search(Query(text="links")))
 
 
+def test_search_ignores_accents_in_the_text_and_in_the_query(library):
+    hit = search(Query(text="Quebec")).hits[0]  # the summary says "Québec"
+    assert hit.resource.slug == "wci-linked-market"
+    assert "<mark>Québec</mark>" in hit.snippet_html
+    add_resource("montreal-notes", "Notes from a meeting in Montreal", "news", "Written in Montreal.")
+    assert slugs(search(Query(text="Montréal"))) == ["montreal-notes"]
+    assert slugs(search(Query(text="montreal"))) == ["montreal-notes"]
+
+
 def test_search_highlights_matches_in_title_and_snippet(library):
     hit = search(Query(text="stability reserve")).hits[0]
     assert hit.resource.slug == "msr-explained"
@@ -131,6 +140,25 @@ def test_pagination_splits_the_ranked_results(library):
     assert not set(slugs(first)) & set(slugs(second))
 
 
+def test_a_page_agrees_with_the_count_the_ranking_and_the_highlights(library):
+    """backend.page counts, ranks and highlights in as few passes as it can; past the last page it
+    still counts."""
+    from etsatlas.web.library.search.engine import filtered
+
+    backend = backend_for()
+    queries = (Query(text="linking"), Query(text="linking", types=("brief", "guide")),
+               Query(text="linking", topics=("linking",), sort="newest"), Query(text="market", sort="title"),
+               Query(text="zeppelin", types=("news",)))
+    for query in queries:
+        base = filtered(query)
+        for offset in (0, 2, 50):
+            page = backend.page(base, query.phrases, query.sort, offset, 3)
+            assert page.total == backend.count(base, query.phrases) == search(query).total
+            assert page.ranked == backend.ranked_ids(base, query.phrases, query.sort, offset, 3)
+            assert page.marks == backend.highlights([pk for pk, _ in page.ranked], query.phrases)
+    assert search(Query(text="linking", topics=("linking",)), facets=False).total == 6
+
+
 def test_index_follows_edits_and_deletions(library):
     resource = Resource.objects.get(slug="offset-use")
     resource.title = "Offset use across emissions trading systems: a zeppelin survey"
@@ -174,3 +202,29 @@ def test_sqlite_index_survives_a_table_rebuild(library):
     assert slugs(search(Query(text="qc-cat"))) == ["wci-linked-market"]
     add_resource("late", "Zeppelin allocation", date=dt.date(2024, 1, 1))
     assert slugs(search(Query(text="zeppelin"))) == ["late"]
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_sqlite_ranking_among_the_best_matches_agrees_with_ranking_every_match(db):
+    """The bounded relevance ranking (FTS5's top N by bm25, then the type weights) is exact:
+    whenever it answers, its page equals the exhaustive ranking's; otherwise it declines."""
+    from etsatlas.web.library.samples import generate
+    from etsatlas.web.library.search.engine import filtered
+
+    generate(1500, seed=11)
+    backend = backend_for()
+    answered = declined = 0
+    for text in ("carbon", "linking", "allowance auction", "price", "eu-ets", "verification registry"):
+        query = Query(text=text)
+        for size in (20, 60, 200, 2000):
+            for offset in (0, 20):
+                page = backend._ranked_among_best(query.phrases, size, offset, 20)
+                expected = backend.ranked_ids_exhaustive(filtered(query), query.phrases, "relevance", offset, 20)
+                if page is None:
+                    declined += 1
+                else:
+                    answered += 1
+                    assert page == expected, (text, size, offset)
+        assert backend.ranked_ids(filtered(query), query.phrases, "relevance", 0, 20) == \
+            backend.ranked_ids_exhaustive(filtered(query), query.phrases, "relevance", 0, 20)
+    assert answered and declined  # both paths were exercised

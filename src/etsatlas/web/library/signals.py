@@ -41,7 +41,8 @@ def _resource_saved(sender, instance, raw=False, **kwargs):
 @receiver([post_save, post_delete], sender=Credit)
 @receiver([post_save, post_delete], sender=ResourceTag)
 def _relation_changed(sender, instance, raw=False, **kwargs):
-    if not raw and Resource.objects.filter(pk=instance.resource_id).exists():
+    # Paused: checked before the query, which would otherwise run once per deleted tag or credit.
+    if not raw and not _paused.get() and Resource.objects.filter(pk=instance.resource_id).exists():
         _reindex([instance.resource_id])
 
 

@@ -46,9 +46,18 @@ def database_config() -> dict:
         # WAL lets readers proceed during a write; a busy timeout avoids spurious "locked" errors.
         # IMMEDIATE takes the write lock when a transaction starts, so two concurrent publications
         # conflict cleanly (one waits, then sees the new version) instead of failing as "busy".
+        # mmap: reads come straight from the OS page cache, shared by every connection (each
+        # request opens its own, with an empty SQLite page cache); it halves the cost of a
+        # library search that visits thousands of rows (docs/benchmarks.md, "Library search").
         config["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE",
-                                  "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+                                  "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                                  "PRAGMA mmap_size=268435456;"})
         config["TEST"] = {"NAME": str(STATE_DIR / "test-etsatlas.sqlite3")}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Random reads cost little more than sequential ones on SSDs or a cached database; with
+        # the default (4.0) the planner scans the whole library table rather than use the
+        # full-text GIN index for a common word, which is 5x slower (docs/benchmarks.md).
+        config.setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
     return config
 
 

@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 from .. import vocab
 from ..models import Credit, Resource, ResourceTag
 from ..text import plain_text
-from .base import SearchBackend, marked_to_html
+from .base import Page, SearchBackend, marked_to_html
 from .documents import system_names
 from .query import Query
 
@@ -95,15 +95,15 @@ def search(query: Query, *, facets: bool = True, backend: SearchBackend | None =
     base = filtered(query)
     offset = (query.page - 1) * query.per_page
     if query.phrases:
-        ranked = backend.ranked_ids(base, query.phrases, query.sort, offset, query.per_page)
+        page = backend.page(base, query.phrases, query.sort, offset, query.per_page)
     else:
         ids = base.order_by(*BROWSE_ORDER[query.sort]).values_list("id", flat=True)[offset : offset + query.per_page]
-        ranked = [(pk, None) for pk in ids]
-    results = Results(query, _hits(ranked, query, backend), 0)
+        page = Page(0, [(pk, None) for pk in ids], {})  # total: from the facets or counted below
+    results = Results(query, _hits(page), page.total)
     if facets:
         results.facets, results.years, results.total = _facets(query, backend)
-    else:
-        results.total = backend.count(base, query.phrases) if query.phrases else base.count()
+    elif not query.phrases:
+        results.total = base.count()
     return results
 
 
@@ -113,12 +113,11 @@ def with_relations(qs: QuerySet) -> QuerySet:
     )
 
 
-def _hits(ranked: list[tuple[int, float | None]], query: Query, backend: SearchBackend) -> list[Hit]:
-    ids = [pk for pk, _ in ranked]
-    resources = with_relations(Resource.objects.filter(id__in=ids)).in_bulk()
-    marks = backend.highlights(ids, query.phrases) if query.phrases else {}
+def _hits(page: Page) -> list[Hit]:
+    resources = with_relations(Resource.objects.filter(id__in=[pk for pk, _ in page.ranked])).in_bulk()
+    marks = page.marks
     hits = []
-    for pk, rank in ranked:
+    for pk, rank in page.ranked:
         resource = resources[pk]
         if pk in marks:
             title, snippet = (marked_to_html(m) for m in marks[pk])
