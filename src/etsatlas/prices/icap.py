@@ -18,7 +18,7 @@ import pandas as pd
 from .aliases import GroupName, parse_group_name
 from .levels import PRICE, generic_level, name_levels
 from .problems import PriceFileError, Problem
-from .text import CsvText, read_cells
+from .text import BLANKS, CsvText, check_field_counts, read_body, read_head
 
 TIDY_COLUMNS = [
     "system", "date", "market", "series", "value", "currency", "eur_rate", "usd_rate",
@@ -28,6 +28,8 @@ TIDY_COLUMNS = [
 _RATE = re.compile(r"^exchange rate ([a-z]{3})/(eur|usd)$")
 _PRICE = re.compile(r"^(primary|secondary|reference) market$")
 _LEVEL = re.compile(r"^(primary|secondary) stability (\d+)$")
+HEADER_ROWS = 2  # system names, then column headers
+SAMPLE_ROWS = 40  # rows whose dates tell the vintage apart
 
 
 @dataclass
@@ -64,8 +66,10 @@ class IcapExport:
     date_pattern: ClassVar[re.Pattern[str]] = re.compile(r"^\d{4}-\d{2}-\d{2}$")
     markets: ClassVar[tuple[str, ...]] = ("primary", "secondary")
 
-    def __init__(self, source: CsvText, cells: pd.DataFrame, *, skip_unknown: bool = False):
-        self.source, self.cells, self.skip_unknown = source, cells, skip_unknown
+    def __init__(self, source: CsvText, header: list[list[str]], *, skip_unknown: bool = False):
+        self.source, self.skip_unknown = source, skip_unknown
+        width = len(header[0])
+        self.titles, self.headers = ([*row, *[""] * (width - len(row))][:width] for row in header[:HEADER_ROWS])
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
 
@@ -88,7 +92,7 @@ class IcapExport:
     # -- parsing -----------------------------------------------------------------------------
     def read(self) -> Parsed:
         groups = self.find_groups()
-        body = self.cells.iloc[2:]
+        body = self.read_body(groups)
         dates = self.parse_dates(body)
         known = []
         for order, group in enumerate(groups):
@@ -132,15 +136,15 @@ class IcapExport:
                 slots.append(slot)
                 markets.append(market)
                 labels.append(f"{group.name.title} / {header}")
-        cells = body.iloc[:, columns].to_numpy(dtype=object)
-        present = pd.notna(cells)
+        cells = body[columns]
+        grid, present = _numbers(cells)
         rows, cols = np.nonzero(present)
-        numbers = pd.to_numeric(pd.Series(cells[rows, cols], dtype=object), errors="coerce").to_numpy(dtype=float)
+        numbers = grid[rows, cols]
         lines = body.index.to_numpy()[rows] + 1
         column_numbers = np.asarray(columns)[cols] + 1
         for k in np.flatnonzero(np.isnan(numbers)):
             self.errors.append(Problem(
-                "bad_number", f"{cells[rows[k], cols[k]]!r} is not a number", line=int(lines[k]),
+                "bad_number", f"{cells.iat[rows[k], cols[k]]!r} is not a number", line=int(lines[k]),
                 column=int(column_numbers[k]), field=labels[cols[k]],
             ))
         kind_of, slot_of = np.asarray(kinds)[cols], np.asarray(slots)[cols]
@@ -187,8 +191,7 @@ class IcapExport:
         observations["series"] = series
 
     def find_groups(self) -> list[Group]:
-        titles = [str(v) for v in self.cells.iloc[0].fillna("")]
-        headers = [str(v) for v in self.cells.iloc[1].fillna("")]
+        titles, headers = self.titles, self.headers
         groups: list[Group] = []
         current: Group | None = None
         for i in range(1, len(headers)):
@@ -213,10 +216,26 @@ class IcapExport:
             raise PriceFileError(self.source.file_name, self.errors)
         return groups
 
+    def read_body(self, groups: list[Group]) -> pd.DataFrame:
+        """The rows under the headers, only the groups' columns. Prices and rates of known systems
+        are parsed as numbers by read_csv itself; when one is not a number, they are read again as
+        text so that `cells_to_rows` names every bad cell."""
+        dtypes: dict[int, object] = {0: object}
+        for group in groups:
+            for i, header in group.columns.items():
+                dtypes[i] = "float64" if group.system is not None and header.lower() != "market currency" else object
+        width = len(self.headers)
+        try:
+            return read_body(self.source, skip=HEADER_ROWS, width=width, dtypes=dtypes)
+        except PriceFileError:
+            raise
+        except ValueError:
+            return read_body(self.source, skip=HEADER_ROWS, width=width, dtypes=dict.fromkeys(dtypes, object))
+
     def parse_dates(self, body: pd.DataFrame) -> pd.Series:
-        raw = body.iloc[:, 0]
+        raw = body[0]
         dates = pd.to_datetime(raw.str.strip(), format=self.date_format, errors="coerce")
-        has_values = body.iloc[:, 1:].notna().any(axis=1)
+        has_values = body.drop(columns=0).notna().any(axis=1)
         for idx in raw.index[raw.isna() & has_values]:
             self.errors.append(Problem("missing_date", "the row has prices but no date", line=idx + 1, column=1, field="Date"))
         for idx in raw.index[raw.notna() & dates.isna()]:
@@ -235,7 +254,7 @@ class IcapExport:
             if not fallback:
                 self.errors.append(Problem("bad_currency", f"group {group.name.title!r} names no currency", line=2, column=group.first_column + 1))
             return cells
-        raw = body.iloc[:, index].to_numpy(dtype=object)
+        raw = body[index].to_numpy(dtype=object)
         present = pd.notna(raw)
         codes = {v: str(v).strip().upper() for v in set(raw[present].tolist())}
         if len(codes) == 1:
@@ -309,21 +328,21 @@ class IcapExportReferenceMarket(IcapExport):
 READERS: list[type[IcapExport]] = [IcapExport2026, IcapExportReferenceMarket, IcapExportDayFirst]
 
 
-def is_icap_layout(cells: pd.DataFrame) -> bool:
-    return len(cells) >= 2 and cells.shape[1] > 1 and str(cells.iloc[1, 0]).strip().lower() == "date"
+def is_icap_layout(head: list[list[str]]) -> bool:
+    return len(head) >= 2 and len(head[1]) > 1 and head[1][0].strip().lower() == "date"
 
 
-def detect_reader(source: CsvText, cells: pd.DataFrame) -> type[IcapExport]:
-    """The vintage whose headers and date format match this file, or a precise error."""
-    if not is_icap_layout(cells):
+def detect_reader(source: CsvText, head: list[list[str]]) -> type[IcapExport]:
+    """The vintage whose headers and date format match this file (its first lines), or a precise error."""
+    if not is_icap_layout(head):
         raise PriceFileError(source.file_name, [Problem(
             "bad_header", "not an ICAP export: line 2 must start with 'Date' under a row of system names "
             "(or use the tidy layout: system,date,market,series,value,currency)", line=2, column=1,
         )])
-    if len(cells) <= 2:
+    if len(head) <= HEADER_ROWS:
         raise PriceFileError(source.file_name, [Problem("no_data", "the file has headers but no rows of prices", line=3)])
-    headers = [str(h) for h in cells.iloc[1, 1:].fillna("")]
-    sample = [str(d).strip() for d in cells.iloc[2:, 0].dropna().head(20)]
+    headers = head[1][1:]
+    sample = [row[0].strip() for row in head[HEADER_ROWS:] if row and row[0] not in BLANKS][:20]
     for reader in READERS:
         if reader.accepts(headers, sample):
             return reader
@@ -337,6 +356,17 @@ def detect_reader(source: CsvText, cells: pd.DataFrame) -> type[IcapExport]:
 
 
 def read_icap(source: CsvText, *, skip_unknown: bool = False) -> Parsed:
-    cells = read_cells(source)
-    reader = detect_reader(source, cells)
-    return reader(source, cells, skip_unknown=skip_unknown).read()
+    check_field_counts(source)
+    head = read_head(source, HEADER_ROWS + SAMPLE_ROWS)
+    reader = detect_reader(source, head)
+    return reader(source, head[:HEADER_ROWS], skip_unknown=skip_unknown).read()
+
+
+def _numbers(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(the cells as floats, which cells are filled). Columns read as text (a cell that is not a
+    number) are converted with to_numeric: a filled cell that stays NaN is a bad number."""
+    if all(dtype == np.float64 for dtype in cells.dtypes):
+        grid = cells.to_numpy(dtype=float)
+        return grid, ~np.isnan(grid)
+    grid = cells.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    return grid, cells.notna().to_numpy()
