@@ -42,7 +42,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from etsatlas.web.prices.importing import import_bytes
-    from etsatlas.web.prices.models import ExchangeRate, Observation, PriceImport, Revision
+    from etsatlas.web.prices.models import Observation, PriceImport, RateSeries, Revision
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -58,7 +58,7 @@ def main() -> None:
             t = time.perf_counter()
             read_price_bytes(data, args.file.name)
             reads.append(time.perf_counter() - t)
-            for model in (Revision, Observation, ExchangeRate, PriceImport):
+            for model in (Revision, Observation, RateSeries, PriceImport):
                 model.objects.all().delete()
             t = time.perf_counter()
             report = import_bytes(data, args.file.name)

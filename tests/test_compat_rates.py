@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from etsatlas.compat.examples import aligned_pair
@@ -15,9 +13,10 @@ models = pytest.importorskip("etsatlas.web.prices.models", reason="the prices ar
 @pytest.fixture
 def rates(db):
     imported = models.PriceImport.objects.create(file_name="rates.csv", sha256="0" * 64, layout="tidy", encoding="utf-8")
-    for currency, date, eur in [("GBP", dt.date(2025, 1, 2), 1.10), ("GBP", dt.date(2025, 12, 30), 1.20),
-                                ("USD", dt.date(2025, 12, 30), None)]:
-        models.ExchangeRate.objects.create(currency=currency, date=date, eur_rate=eur, source_import=imported)
+    models.RateSeries.objects.create(currency="GBP", dates=["2025-01-02", "2025-12-30"], eur_rates=[1.10, 1.20],
+                                     usd_rates=[None, None], source_import=imported)
+    models.RateSeries.objects.create(currency="USD", dates=["2025-12-30"], eur_rates=[None], usd_rates=[1.0],
+                                     source_import=imported)
 
 
 def test_imported_rates_take_the_latest_rate_of_each_currency(rates):

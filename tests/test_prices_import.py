@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from etsatlas.prices import PriceFileError
 from etsatlas.prices.samples import sample_export
 from etsatlas.web.prices.importing import import_bytes
-from etsatlas.web.prices.models import ExchangeRate, Observation, PriceImport, Revision
+from etsatlas.web.prices.models import Observation, PriceImport, RateSeries, Revision
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "icap-prices"
 NEWER = SHARED / "icap_prices_20260227.csv"
@@ -40,7 +40,7 @@ def with_cell(line: int, column: int, value: str) -> bytes:
 
 
 def nothing_stored() -> bool:
-    return not (Observation.objects.exists() or PriceImport.objects.exists() or ExchangeRate.objects.exists())
+    return not (Observation.objects.exists() or PriceImport.objects.exists() or RateSeries.objects.exists())
 
 
 def test_sample_import_stores_observations_with_provenance(db):
@@ -52,7 +52,10 @@ def test_sample_import_stores_observations_with_provenance(db):
     ceiling = Observation.objects.get(system="qc-cat", series="price_ceiling", date="2024-05-15")
     assert (ceiling.value, ceiling.currency, ceiling.line, ceiling.column) == (120.4, "CAD", 6, 7)
     assert ceiling.source == "Québec Cap-and-Trade System / Primary Stability 4"
-    assert ExchangeRate.objects.filter(currency="NZD").count() == 2
+    nzd = RateSeries.objects.get(currency="NZD")
+    assert (nzd.dates, nzd.eur_rates, nzd.usd_rates) == (["2020-06-01", "2023-09-29"], [0.56, 0.56], [0.61, 0.61])
+    assert nzd.source_import_id == record.id
+    assert report.rates_added == sum(len(s.dates) for s in RateSeries.objects.all()) == 8  # CAD 2, EUR 4, NZD 2
 
 
 def test_reimport_of_the_same_file_changes_nothing(db):

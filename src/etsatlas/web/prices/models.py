@@ -1,7 +1,8 @@
 """Stored prices: each import, the observations it set, the revisions it made, the exchange rates.
 
-Provenance: an observation points to the import that set its current value (file name and
-sha256 live there) and keeps the line and column of that value in the file.
+Provenance: an observation points to the import that set its current value (file name, sha256
+and the labels of the file's columns live there) and keeps the line and column of that value
+in the file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class PriceImport(models.Model):
     rates_added = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, help_text="Observations in the file per system and market.")
     warnings = models.JSONField(default=list)
+    columns = models.JSONField(default=dict, help_text="Column group and header of each column of the file, by column number.")
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -36,11 +38,16 @@ class Observation(models.Model):
     series = models.CharField(max_length=40, help_text="'price' or a named price-management level.")
     value = models.FloatField()
     currency = models.CharField(max_length=3)
-    # No index of its own: lookups go by the unique key; an extra index slows the bulk import.
-    source_import = models.ForeignKey(PriceImport, on_delete=models.PROTECT, related_name="observations", db_index=False)
+    # No index and no database constraint: lookups go by the unique key, and on PostgreSQL the
+    # constraint's per-row check of the one import a load writes cost more than the load itself.
+    # PROTECT still stops the ORM from deleting an import that observations point to; imports
+    # are written only by etsatlas.web.prices.importing, which creates the import in the same
+    # transaction, and never deleted by the application (the admin is read-only).
+    source_import = models.ForeignKey(
+        PriceImport, on_delete=models.PROTECT, related_name="observations", db_index=False, db_constraint=False,
+    )
     line = models.PositiveIntegerField(help_text="Line of the value in the imported file (1-based).")
     column = models.PositiveIntegerField(help_text="Column of the value in the imported file (1-based).")
-    source = models.CharField(max_length=200, help_text="Column group and header of the value in the file.")
 
     class Meta:
         # The unique key also serves queries by system (its first column).
@@ -48,6 +55,11 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} {self.market} {self.series} {self.date}: {self.value} {self.currency}"
+
+    @property
+    def source(self) -> str:
+        """Column group and header of the value in the file (kept once per column, on the import)."""
+        return self.source_import.columns.get(str(self.column), "")
 
 
 class Revision(models.Model):
@@ -63,14 +75,24 @@ class Revision(models.Model):
         ordering = ["-id"]
 
 
-class ExchangeRate(models.Model):
-    """Value of one unit of `currency` in EUR and USD on a date, as given by an imported file."""
+class RateSeries(models.Model):
+    """The exchange rates one import added for one currency, as parallel arrays in one row.
+
+    Values of one unit of `currency` in EUR and USD on each date, as given by the file. An export
+    carries ~17,000 currency-dates: one row per currency and import instead of one per date keeps
+    the import and the reading of all rates to a few rows, and still says which import gave
+    each rate. A currency-date is stored once: the first import that gives it keeps it.
+    """
 
     currency = models.CharField(max_length=3)
-    date = models.DateField()
-    eur_rate = models.FloatField(null=True)
-    usd_rate = models.FloatField(null=True)
-    source_import = models.ForeignKey(PriceImport, on_delete=models.PROTECT, related_name="rates", db_index=False)
+    source_import = models.ForeignKey(PriceImport, on_delete=models.PROTECT, related_name="rate_series")
+    dates = models.JSONField(default=list, help_text="ISO dates, ascending.")
+    eur_rates = models.JSONField(default=list, help_text="Value of one unit in EUR on each date (null: not given).")
+    usd_rates = models.JSONField(default=list, help_text="Value of one unit in USD on each date (null: not given).")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["currency", "date"], name="prices_rate_key")]
+        verbose_name_plural = "rate series"
+        constraints = [models.UniqueConstraint(fields=["currency", "source_import"], name="prices_rate_series_key")]
+
+    def __str__(self) -> str:
+        return f"{self.currency}: {len(self.dates)} dates from import {self.source_import_id}"
