@@ -57,6 +57,57 @@ class Parsed:
     groups: list[Group]
 
 
+@dataclass
+class _ColumnPlan:
+    """What each numeric column of the known groups holds, as arrays aligned with `columns` (0-based)."""
+
+    columns: np.ndarray  # column index in the file
+    kinds: np.ndarray  # "rate", "price" or "level"
+    rate_kinds: np.ndarray  # "eur" or "usd" for rates, "" otherwise
+    slots: np.ndarray  # position of the column's group in `known`
+    markets: np.ndarray
+    labels: np.ndarray  # "group title / header"
+    header_currency: list[str | None]  # per slot: the currency code in the group's rate headers
+    system_of: np.ndarray  # per slot
+    group_of: np.ndarray  # per slot: the group's order in the file
+    download_of: np.ndarray  # per slot
+
+    @classmethod
+    def of(cls, known: list[tuple[int, Group]]) -> _ColumnPlan:
+        columns, kinds, rate_kinds, slots, markets, labels, header_currency = [], [], [], [], [], [], []
+        for slot, (_, group) in enumerate(known):
+            codes = [m.group(1).upper() for h in group.columns.values() if (m := _RATE.match(h.lower()))]
+            header_currency.append(codes[0] if codes else None)
+            for i, header in group.columns.items():
+                h = header.lower()
+                if (rate := _RATE.match(h)) is not None:
+                    kind, rate_kind, market = "rate", rate.group(2), ""
+                elif (match := _PRICE.match(h) or _LEVEL.match(h)) is not None:
+                    kind, rate_kind, market = ("price" if _PRICE.match(h) else "level"), "", match.group(1)
+                else:
+                    continue  # "Market Currency", read by currency_column
+                columns.append(i)
+                kinds.append(kind)
+                rate_kinds.append(rate_kind)
+                slots.append(slot)
+                markets.append(market)
+                labels.append(f"{group.name.title} / {header}")
+        return cls(
+            np.asarray(columns, dtype=int), np.asarray(kinds, dtype=object), np.asarray(rate_kinds, dtype=object),
+            np.asarray(slots, dtype=int), np.asarray(markets, dtype=object), np.asarray(labels, dtype=object),
+            header_currency, np.asarray([g.system for _, g in known], dtype=object),
+            np.asarray([order for order, _ in known], dtype=int), np.asarray([g.name.download for _, g in known], dtype=bool),
+        )
+
+    def rate_grid(self, grid: np.ndarray, present: np.ndarray, kind: str, n_slots: int) -> np.ndarray:
+        """Rows x groups: each group's `kind` ("eur"/"usd") rate; a later column of the same kind fills over an earlier one."""
+        rates = np.full((len(grid), n_slots), np.nan)
+        for position in np.flatnonzero(self.rate_kinds == kind):
+            filled = present[:, position]
+            rates[filled, self.slots[position]] = grid[filled, position]
+        return rates
+
+
 class IcapExport:
     """The common path: header rows, groups, cells to tidy rows. Subclasses set the class attributes."""
 
@@ -108,64 +159,33 @@ class IcapExport:
         return Parsed(self.source, self.layout, observations, rates, self.warnings, groups)
 
     def cells_to_rows(self, body: pd.DataFrame, dates: pd.Series, known: list[tuple[int, Group]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Every non-blank numeric cell at once (one to_numeric over the whole body), then tidy rows.
+        """Every filled numeric cell at once (read_csv parsed them), then tidy rows.
 
         Returns the observations (price and level cells with their date, currency, rates and
         position) and the exchange rates (currency, date, eur_rate, usd_rate) of every row.
         """
-        n_rows, n_groups = len(body), len(known)
-        columns: list[int] = []
-        kinds: list[str] = []
-        slots: list[int] = []  # position of the column's group in `known`
-        markets: list[str] = []
-        labels: list[str] = []
-        currencies = np.full((n_rows, n_groups), "", dtype=object)
+        plan = _ColumnPlan.of(known)
+        currencies = np.empty((len(body), len(known)), dtype=object)
         for slot, (_, group) in enumerate(known):
-            rate_codes = [m.group(1).upper() for h in group.columns.values() if (m := _RATE.match(h.lower()))]
-            currencies[:, slot] = self.currency_column(group, body, rate_codes[0] if rate_codes else None)
-            for i, header in group.columns.items():
-                h = header.lower()
-                if (rate := _RATE.match(h)) is not None:
-                    kind, market = rate.group(2), ""
-                elif (match := _PRICE.match(h) or _LEVEL.match(h)) is not None:
-                    kind, market = ("price" if _PRICE.match(h) else "level"), match.group(1)
-                else:
-                    continue  # "Market Currency", read above
-                columns.append(i)
-                kinds.append(kind)
-                slots.append(slot)
-                markets.append(market)
-                labels.append(f"{group.name.title} / {header}")
-        cells = body[columns]
+            currencies[:, slot] = self.currency_column(group, body, plan.header_currency[slot])
+        cells = body[plan.columns]
         grid, present = _numbers(cells)
-        rows, cols = np.nonzero(present)
-        numbers = grid[rows, cols]
-        lines = body.index.to_numpy()[rows] + 1
-        column_numbers = np.asarray(columns)[cols] + 1
-        for k in np.flatnonzero(np.isnan(numbers)):
-            self.errors.append(Problem(
-                "bad_number", f"{cells.iat[rows[k], cols[k]]!r} is not a number", line=int(lines[k]),
-                column=int(column_numbers[k]), field=labels[cols[k]],
-            ))
-        kind_of, slot_of = np.asarray(kinds)[cols], np.asarray(slots)[cols]
-        eur = np.full((n_rows, n_groups), np.nan)
-        usd = np.full((n_rows, n_groups), np.nan)
-        for grid, kind in ((eur, "eur"), (usd, "usd")):
-            pick = kind_of == kind
-            grid[rows[pick], slot_of[pick]] = numbers[pick]
+        self.report_bad_numbers(cells, grid, present, plan)
+        eur, usd = (plan.rate_grid(grid, present, kind, len(known)) for kind in ("eur", "usd"))
         date_values = dates.to_numpy()
-        take = np.isin(kind_of, ("price", "level")) & ~np.isnan(numbers) & ~pd.isna(date_values[rows])
-        r, c, slot = rows[take], cols[take], slot_of[take]
-        group_of = np.asarray([order for order, _ in known], dtype=int)
-        download_of = np.asarray([g.name.download for _, g in known], dtype=bool)
-        system_of = np.asarray([g.system for _, g in known], dtype=object)
+        observed = plan.kinds != "rate"
+        take = present[:, observed] & ~np.isnan(grid[:, observed]) & ~pd.isna(date_values)[:, None]
+        r, c = np.nonzero(take)
+        c = np.flatnonzero(observed)[c]  # back to positions in plan.columns
+        slot = plan.slots[c]
         observations = pd.DataFrame({
-            "system": system_of[slot], "date": date_values[r], "market": np.asarray(markets, dtype=object)[c],
-            "series": PRICE, "value": numbers[take], "currency": currencies[r, slot],
-            "eur_rate": eur[r, slot], "usd_rate": usd[r, slot], "line": lines[take], "column": column_numbers[take],
-            "source": np.asarray(labels, dtype=object)[c], "group": group_of[slot], "download": download_of[slot],
+            "system": plan.system_of[slot], "date": date_values[r], "market": plan.markets[c],
+            "series": PRICE, "value": grid[r, c], "currency": currencies[r, slot],
+            "eur_rate": eur[r, slot], "usd_rate": usd[r, slot], "line": body.index.to_numpy()[r] + 1,
+            "column": plan.columns[c] + 1, "source": plan.labels[c], "group": plan.group_of[slot],
+            "download": plan.download_of[slot],
         })
-        self.name_levels(observations, np.asarray(kinds)[c] == "level")
+        self.name_levels(observations, c, plan)
         observations = self.drop_repeated_dates(observations)
         rate_rows, rate_slots = np.nonzero(~np.isnan(eur) | ~np.isnan(usd))
         rates = pd.DataFrame({
@@ -175,18 +195,30 @@ class IcapExport:
         rates = rates[rates["date"].notna() & (rates["currency"] != "")].reset_index(drop=True)
         return observations, rates
 
-    def name_levels(self, observations: pd.DataFrame, is_level: np.ndarray) -> None:
-        """Replace "price" by the named level on stability cells, per system and column; warn on gaps."""
-        levels = observations[is_level]
+    def report_bad_numbers(self, cells: pd.DataFrame, grid: np.ndarray, present: np.ndarray, plan: _ColumnPlan) -> None:
+        """A filled cell that is not a number (only after the text re-read), by line then column."""
+        for row, col in zip(*np.nonzero(present & np.isnan(grid))):
+            self.errors.append(Problem(
+                "bad_number", f"{cells.iat[row, col]!r} is not a number", line=int(cells.index[row]) + 1,
+                column=int(plan.columns[col]) + 1, field=str(plan.labels[col]),
+            ))
+
+    def name_levels(self, observations: pd.DataFrame, positions: np.ndarray, plan: _ColumnPlan) -> None:
+        """Replace "price" by the named level on stability cells, per column (in order of first appearance); warn on gaps."""
         series = observations["series"].to_numpy(dtype=object).copy()
-        for (system, column, source), part in levels.groupby(["system", "column", "source"], sort=False):
-            header = str(source).rsplit(" / ", 1)[-1]
-            names, uncovered = name_levels(str(system), header, part["date"])
-            series[observations.index.get_indexer(part.index)] = names
+        at_level = np.flatnonzero(plan.kinds[positions] == "level")
+        level_positions = positions[at_level]
+        found, first = np.unique(level_positions, return_index=True)
+        for position in found[np.argsort(first)]:
+            rows = at_level[level_positions == position]
+            system, source = str(plan.system_of[plan.slots[position]]), str(plan.labels[position])
+            header = source.rsplit(" / ", 1)[-1]
+            names, uncovered = name_levels(system, header, observations["date"].iloc[rows])
+            series[rows] = names
             if uncovered:
                 self.warnings.append(Problem(
                     "unnamed_level", f"{uncovered} value(s) of {system} {header!r} have no named level; "
-                    f"kept as {generic_level(header)}", column=int(column), field=str(source),
+                    f"kept as {generic_level(header)}", column=int(plan.columns[position]) + 1, field=source,
                 ))
         observations["series"] = series
 
@@ -249,7 +281,8 @@ class IcapExport:
         """Each row's currency: the "Market Currency" cell, else the code in the rate headers."""
         index = next((i for i, h in group.columns.items() if h.lower() == "market currency"), None)
         fallback = header_currency or ""
-        cells = np.full(len(body), fallback, dtype=object)
+        cells = np.empty(len(body), dtype=object)
+        cells.fill(fallback)
         if index is None:
             if not fallback:
                 self.errors.append(Problem("bad_currency", f"group {group.name.title!r} names no currency", line=2, column=group.first_column + 1))

@@ -115,16 +115,19 @@ def _column_labels(observations: pd.DataFrame) -> dict[str, str]:
     return dict(zip(map(str, columns.tolist()), observations["source"].to_numpy()[first].tolist()))
 
 
-def _with_stored(new: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+def _with_stored(new: pd.DataFrame, stored: pd.DataFrame | None) -> pd.DataFrame:
     """`new` with the id, value (value_old) and import of the stored observation of the same key, NaN where none."""
-    if stored.empty:
+    if stored is None:
         return new.assign(id=np.nan, value_old=np.nan, import_id=np.nan)
     return new.merge(stored, on=KEY, how="left", suffixes=("", "_old"))
 
 
-def _stored_observations(systems: list[str]) -> pd.DataFrame:
-    rows = Observation.objects.filter(system__in=systems).values_list("id", "system", "market", "series", "date", "value", "source_import_id")
-    frame = pd.DataFrame(list(rows), columns=["id", *KEY, "value", "import_id"])
+def _stored_observations(systems: list[str]) -> pd.DataFrame | None:
+    """The stored observations of these systems (None when there are none: a first import)."""
+    rows = list(Observation.objects.filter(system__in=systems).values_list("id", "system", "market", "series", "date", "value", "source_import_id"))
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows, columns=["id", *KEY, "value", "import_id"])
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"value": float, "id": "Int64", "import_id": "Int64"})
 
@@ -138,8 +141,9 @@ def _create(rows: pd.DataFrame, record: PriceImport) -> None:
 
 
 def _iso_dates(dates: pd.Series) -> np.ndarray:
-    """Dates as the "YYYY-MM-DD" text both databases read (and Django stores on SQLite)."""
-    return np.datetime_as_string(dates.to_numpy(dtype="datetime64[D]"), unit="D")
+    """Dates as the "YYYY-MM-DD" text both databases read (and Django stores on SQLite), formatted once per distinct date."""
+    codes, distinct = pd.factorize(dates.to_numpy(dtype="datetime64[D]"))
+    return np.datetime_as_string(distinct.astype("datetime64[D]"), unit="D").astype(object)[codes]
 
 
 def _revise(rows: pd.DataFrame, record: PriceImport) -> None:
@@ -162,18 +166,20 @@ def _revise(rows: pd.DataFrame, record: PriceImport) -> None:
 
 def _add_rates(rates: pd.DataFrame, record: PriceImport) -> int:
     """Rates for currency-dates not stored yet (the first import of a date keeps it), one RateSeries per currency."""
-    if rates.empty:
-        return 0
     stored = stored_rates()[["currency", "date"]]
-    if not stored.empty:
+    if len(stored) and len(rates):
         merged = rates.merge(stored.assign(_stored=True), on=["currency", "date"], how="left")
         rates = rates[merged["_stored"].isna().to_numpy()]
+    if rates.empty:
+        return 0
+    rates = rates.sort_values(["currency", "date"], kind="stable")
+    currency, dates = rates["currency"].to_numpy(), _iso_dates(rates["date"]).tolist()
+    eur, usd = _json_floats(rates["eur_rate"]), _json_floats(rates["usd_rate"])
+    codes, starts = np.unique(currency, return_index=True)
+    ends = [*starts[1:].tolist(), len(rates)]
     RateSeries.objects.bulk_create([
-        RateSeries(
-            currency=currency, source_import=record, dates=_iso_dates(part["date"]).tolist(),
-            eur_rates=_json_floats(part["eur_rate"]), usd_rates=_json_floats(part["usd_rate"]),
-        )
-        for currency, part in rates.sort_values(["currency", "date"]).groupby("currency", sort=True)
+        RateSeries(currency=code, source_import=record, dates=dates[a:b], eur_rates=eur[a:b], usd_rates=usd[a:b])
+        for code, a, b in zip(codes.tolist(), starts.tolist(), ends)
     ])
     return len(rates)
 
