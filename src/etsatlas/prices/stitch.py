@@ -20,11 +20,13 @@ KEY = ["system", "market", "series", "date"]
 def stitch(observations: pd.DataFrame, *, rtol: float = 1e-9) -> tuple[pd.DataFrame, list[Problem]]:
     """Keep one row per KEY; return the stitched rows (sorted) and warnings about overlaps."""
     ranked = observations.assign(_rank=observations["download"].astype(bool).astype(int) * -100000 + observations["group"])
-    ranked = ranked.sort_values([*KEY, "_rank"], kind="stable", ignore_index=True)
-    # Sorted by key, so rows of the same key are adjacent: one factorisation finds them all.
-    codes = ranked.groupby(KEY, sort=False, observed=True).ngroup().to_numpy()
-    same_as_next = np.zeros(len(codes), dtype=bool)
-    same_as_next[:-1] = codes[1:] == codes[:-1]
+    # Sort by key then rank (stable): rows of the same key are adjacent, the best-ranked last.
+    codes = np.stack([pd.factorize(ranked[name], sort=True, use_na_sentinel=False)[0] for name in KEY])  # ordered as the values
+    order = np.lexsort([ranked["_rank"].to_numpy(), *codes[::-1]])
+    ranked = ranked.take(order).reset_index(drop=True)
+    codes = codes[:, order]
+    same_as_next = np.zeros(len(ranked), dtype=bool)
+    same_as_next[:-1] = (codes[:, 1:] == codes[:, :-1]).all(axis=0)
     warnings: list[Problem] = []
     if same_as_next.any():
         dup = same_as_next.copy()
