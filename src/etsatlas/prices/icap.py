@@ -206,6 +206,7 @@ class IcapExport:
     def name_levels(self, observations: pd.DataFrame, positions: np.ndarray, plan: _ColumnPlan) -> None:
         """Replace "price" by the named level on stability cells, per column (in order of first appearance); warn on gaps."""
         series = observations["series"].to_numpy(dtype=object).copy()
+        dates = observations["date"].to_numpy()
         at_level = np.flatnonzero(plan.kinds[positions] == "level")
         level_positions = positions[at_level]
         found, first = np.unique(level_positions, return_index=True)
@@ -213,7 +214,7 @@ class IcapExport:
             rows = at_level[level_positions == position]
             system, source = str(plan.system_of[plan.slots[position]]), str(plan.labels[position])
             header = source.rsplit(" / ", 1)[-1]
-            names, uncovered = name_levels(system, header, observations["date"].iloc[rows])
+            names, uncovered = name_levels(system, header, dates[rows])
             series[rows] = names
             if uncovered:
                 self.warnings.append(Problem(
@@ -281,21 +282,17 @@ class IcapExport:
         """Each row's currency: the "Market Currency" cell, else the code in the rate headers."""
         index = next((i for i, h in group.columns.items() if h.lower() == "market currency"), None)
         fallback = header_currency or ""
-        cells = np.empty(len(body), dtype=object)
-        cells.fill(fallback)
         if index is None:
             if not fallback:
                 self.errors.append(Problem("bad_currency", f"group {group.name.title!r} names no currency", line=2, column=group.first_column + 1))
+            cells = np.empty(len(body), dtype=object)
+            cells.fill(fallback)
             return cells
-        raw = body[index].to_numpy(dtype=object)
-        present = pd.notna(raw)
-        codes = {v: str(v).strip().upper() for v in set(raw[present].tolist())}
-        if len(codes) == 1:
-            cells[present] = next(iter(codes.values()))
-        elif codes:
-            cells[present] = [codes[v] for v in raw[present]]
-        wrong = [c for c in set(codes.values()) if not re.fullmatch(r"[A-Z]{3}", c) or (fallback and c != fallback)]
-        for k in np.flatnonzero(present & np.isin(cells, wrong)) if wrong else []:
+        codes, distinct = pd.factorize(body[index])  # a blank cell gets -1: the fallback, last below
+        found = [str(v).strip().upper() for v in distinct]
+        cells = np.asarray([*found, fallback], dtype=object)[codes]
+        wrong = [c for c in set(found) if not re.fullmatch(r"[A-Z]{3}", c) or (fallback and c != fallback)]
+        for k in np.flatnonzero((codes >= 0) & np.isin(cells, wrong)) if wrong else []:
             self.errors.append(Problem(
                 "bad_currency", f"{cells[k]!r} is not the group's currency {fallback or '(a 3-letter ISO code)'}",
                 line=int(body.index[k]) + 1, column=index + 1, field=f"{group.name.title} / Market Currency",
