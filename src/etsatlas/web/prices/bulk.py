@@ -3,7 +3,7 @@
 `bulk_create` builds a model instance and compiles SQL per row (seconds for 36,000 observations);
 sqlite3's `executemany` binds and runs the statement once per row. Here SQLite gets multi-row
 `INSERT ... VALUES (...), (...)` statements of a few hundred rows each, and PostgreSQL one
-`COPY` of a text buffer built column by column. Both go through the DB-API connection under
+`COPY` of text built column by column. Both go through the DB-API connection under
 Django's, so they join the transaction of the surrounding `transaction.atomic()`.
 
 The frame's columns are the model's attribute names (`source_import_id`), its values ready for
@@ -20,6 +20,7 @@ import pandas as pd
 from django.db import connection, models
 
 SQLITE_ROWS_PER_STATEMENT = 500
+COPY_ROWS_PER_CHUNK = 4000
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -64,9 +65,11 @@ def _python_values(column: pd.Series) -> list:
 
 
 def _copy(table: str, columns: str, frame: pd.DataFrame) -> None:
-    text = "\n".join(map("\t".join, zip(*(_copy_text(frame[name]) for name in frame.columns)))) + "\n"
+    """One COPY, written in chunks: the server stores a chunk while the next one is formatted."""
     with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        copy.write(text)
+        for start in range(0, len(frame), COPY_ROWS_PER_CHUNK):
+            chunk = frame.iloc[start:start + COPY_ROWS_PER_CHUNK]
+            copy.write("\n".join(map("\t".join, zip(*(_copy_text(chunk[name]) for name in chunk.columns)))) + "\n")
 
 
 def _copy_text(column: pd.Series) -> list[str]:

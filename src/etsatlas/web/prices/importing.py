@@ -177,10 +177,9 @@ def _add_rates(rates: pd.DataFrame, record: PriceImport) -> int:
     eur, usd = _json_floats(rates["eur_rate"]), _json_floats(rates["usd_rate"])
     codes, starts = np.unique(currency, return_index=True)
     ends = [*starts[1:].tolist(), len(rates)]
-    RateSeries.objects.bulk_create([
-        RateSeries(currency=code, source_import=record, dates=dates[a:b], eur_rates=eur[a:b], usd_rates=usd[a:b])
-        for code, a, b in zip(codes.tolist(), starts.tolist(), ends)
-    ])
+    for code, a, b in zip(codes.tolist(), starts.tolist(), ends):
+        # One INSERT each (a handful): bulk_create on PostgreSQL sends arrays of JSON text, quoted slowly.
+        RateSeries.objects.create(currency=code, source_import=record, dates=dates[a:b], eur_rates=eur[a:b], usd_rates=usd[a:b])
     return len(rates)
 
 
