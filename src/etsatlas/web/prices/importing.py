@@ -20,7 +20,7 @@ from django.db import transaction
 from etsatlas.prices import PriceFile, read_price_bytes
 from etsatlas.web.accounts.audit import record as audit
 
-from .bulk import insert_frame
+from .bulk import insert_frame, iso_dates
 from .data import stored_rates
 from .models import Observation, PriceImport, RateSeries, Revision
 
@@ -134,16 +134,10 @@ def _stored_observations(systems: list[str]) -> pd.DataFrame | None:
 
 def _create(rows: pd.DataFrame, record: PriceImport) -> None:
     insert_frame(Observation, pd.DataFrame({
-        "system": rows["system"], "date": _iso_dates(rows["date"]), "market": rows["market"], "series": rows["series"],
+        "system": rows["system"], "date": rows["date"], "market": rows["market"], "series": rows["series"],
         "value": rows["value"].astype(float), "currency": rows["currency"], "source_import_id": record.id,
         "line": rows["line"].astype(int), "column": rows["column"].astype(int),
     }))
-
-
-def _iso_dates(dates: pd.Series) -> np.ndarray:
-    """Dates as the "YYYY-MM-DD" text both databases read (and Django stores on SQLite), formatted once per distinct date."""
-    codes, distinct = pd.factorize(dates.to_numpy(dtype="datetime64[D]"))
-    return np.datetime_as_string(distinct.astype("datetime64[D]"), unit="D").astype(object)[codes]
 
 
 def _revise(rows: pd.DataFrame, record: PriceImport) -> None:
@@ -173,7 +167,7 @@ def _add_rates(rates: pd.DataFrame, record: PriceImport) -> int:
     if rates.empty:
         return 0
     rates = rates.sort_values(["currency", "date"], kind="stable")
-    currency, dates = rates["currency"].to_numpy(), _iso_dates(rates["date"]).tolist()
+    currency, dates = rates["currency"].to_numpy(), iso_dates(rates["date"]).tolist()
     eur, usd = _json_floats(rates["eur_rate"]), _json_floats(rates["usd_rate"])
     codes, starts = np.unique(currency, return_index=True)
     ends = [*starts[1:].tolist(), len(rates)]
