@@ -103,6 +103,30 @@ def test_older_then_newer_export_is_incremental(db):
     assert again.already_imported and Observation.objects.count() == older.observations + newer.added
 
 
+def test_failure_part_way_through_the_writes_keeps_the_previous_data(transactional_db, monkeypatch):
+    """The bulk writes share the import's transaction: a failure after them (here the audit
+    record) rolls back observations, revisions and rates, and the previous import stays whole."""
+    import etsatlas.web.prices.importing as importing
+
+    first = import_bytes(sample_export(), "old.csv")
+    before = list(Observation.objects.order_by("id").values_list("id", "value", "source_import_id"))
+    rates_before = list(RateSeries.objects.order_by("id").values_list("currency", "dates", "source_import_id"))
+    rows = sample_lines()
+    next(r for r in rows if r[0] == "2024-05-15")[4] = "44.5"  # a revision
+    rows.append(["2024-08-21", "0.68", "0.74", "CAD", "45", "", ""] + [" " if h.strip() == "" else "" for h in rows[1][7:]])
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "audit", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_bytes(to_bytes(rows), "new.csv")
+    assert list(Observation.objects.order_by("id").values_list("id", "value", "source_import_id")) == before
+    assert list(RateSeries.objects.order_by("id").values_list("currency", "dates", "source_import_id")) == rates_before
+    assert list(PriceImport.objects.values_list("id", flat=True)) == [first.import_id]
+    assert not Revision.objects.exists()
+
+
 # -- bad input: a precise error, nothing imported ------------------------------------------------
 
 def _bad(data: bytes, name: str = "bad.csv", **options) -> PriceFileError:

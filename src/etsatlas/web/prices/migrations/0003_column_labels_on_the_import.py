@@ -35,6 +35,12 @@ class Migration(migrations.Migration):
             name='columns',
             field=models.JSONField(default=dict, help_text='Column group and header of each column of the file, by column number.'),
         ),
+        # A default, so that going back re-adds the column to existing rows before filling it.
+        migrations.AlterField(
+            model_name='observation',
+            name='source',
+            field=models.CharField(default='', help_text='Column group and header of the value in the file.', max_length=200),
+        ),
         migrations.RunPython(labels_to_imports, labels_to_observations),
         migrations.RemoveField(
             model_name='observation',
