@@ -268,8 +268,10 @@ class IcapExport:
     def parse_dates(self, body: pd.DataFrame) -> pd.Series:
         raw = body[0]
         dates = pd.to_datetime(raw.str.strip(), format=self.date_format, errors="coerce")
-        has_values = body.drop(columns=0).notna().any(axis=1)
-        for idx in raw.index[raw.isna() & has_values]:
+        missing = raw.isna()
+        if missing.any():
+            missing &= body.drop(columns=0).notna().any(axis=1)  # a blank row is no error
+        for idx in raw.index[missing]:
             self.errors.append(Problem("missing_date", "the row has prices but no date", line=idx + 1, column=1, field="Date"))
         for idx in raw.index[raw.notna() & dates.isna()]:
             self.errors.append(Problem(

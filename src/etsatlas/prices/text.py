@@ -46,7 +46,7 @@ def decode(data: bytes, file_name: str) -> CsvText:
         return PriceFileError(file_name, [Problem(code, message, line=line)])
 
     sha = hashlib.sha256(data).hexdigest()
-    if not data.strip():
+    if not data or data.isspace():
         raise fail("empty_file", "the file is empty")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and b"\x00" in data[:4096] and data[1:2] == b"\x00"):
         raise fail("encoding", "the file is UTF-16 text; save it as UTF-8 CSV")
