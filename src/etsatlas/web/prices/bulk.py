@@ -3,8 +3,7 @@
 `bulk_create` builds a model instance and compiles SQL per row (seconds for 36,000 observations);
 sqlite3's `executemany` binds and runs the statement once per row. Here SQLite gets multi-row
 `INSERT ... VALUES (...), (...)` statements of a few hundred rows each, and PostgreSQL one
-`COPY ... (FORMAT binary)` whose bytes numpy lays out column by column (no number is formatted
-as text and parsed back). Both go through the DB-API connection under Django's, so they join
+`COPY ... (FORMAT binary)` (no number is formatted as text and parsed back). Both go through the DB-API connection under Django's, so they join
 the transaction of the surrounding `transaction.atomic()`.
 
 The frame's columns are the model's attribute names (`source_import_id`); its values str, int,
@@ -33,15 +32,14 @@ def insert_frame(model: type[models.Model], frame: pd.DataFrame) -> None:
         return
     if frame.isna().to_numpy().any():
         raise ValueError(f"insert_frame: missing values in {', '.join(frame.columns[frame.isna().any()])}")
-    fields = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [{f.attname: f for f in model._meta.concrete_fields}[name] for name in frame.columns]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(fields[name].column) for name in frame.columns)
     connection.ensure_connection()
     if connection.vendor == "postgresql":
-        _copy(table, columns, frame, [fields[name].db_type(connection) for name in frame.columns])
+        _copy(table, frame, [f.column for f in fields], [f.db_type(connection) for f in fields])
     else:
-        _insert_values(table, columns, frame)
+        _insert_values(table, ", ".join(quote(f.column) for f in fields), frame)
 
 
 def iso_dates(dates: pd.Series) -> np.ndarray:
@@ -69,63 +67,60 @@ def _insert_values(table: str, columns: str, frame: pd.DataFrame) -> None:
         cursor.close()
 
 
-def _copy(table: str, columns: str, frame: pd.DataFrame, db_types: list[str]) -> None:
-    """One binary COPY, written in chunks: the server stores a chunk while the next one is laid out."""
-    with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)") as copy:
+def _copy(table: str, frame: pd.DataFrame, columns: list[str], db_types: list[str]) -> None:
+    """One binary COPY. Each tuple is a fixed-width block (field count, numbers, dates), laid out
+    for all rows at once as a numpy record array, followed by its text fields, which repeat:
+    their bytes are built once per distinct combination. Written in chunks, so that the server
+    stores one while the next is assembled."""
+    quote = connection.ops.quote_name
+    fixed = [i for i, db_type in enumerate(db_types) if db_type in _PG_NUMBERS or db_type == "date"]
+    text = [i for i, db_type in enumerate(db_types) if i not in fixed]
+    if any(not db_types[i].startswith(("varchar", "text", "char")) for i in text):
+        raise TypeError(f"insert_frame: no binary COPY for column types {sorted({db_types[i] for i in text})}")
+    blocks = _fixed_blocks(frame, fixed, db_types)
+    tails, combination = _text_tails(frame, text)
+    width = blocks.dtype.itemsize
+    head = blocks.tobytes()
+    names = ", ".join(quote(columns[i]) for i in fixed + text)
+    with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT binary)") as copy:
         copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0))  # signature, flags, no header extension
         for start in range(0, len(frame), COPY_ROWS_PER_CHUNK):
-            copy.write(_binary_rows(frame.iloc[start:start + COPY_ROWS_PER_CHUNK], db_types))
+            rows = range(start, min(start + COPY_ROWS_PER_CHUNK, len(frame)))
+            copy.write(b"".join([head[i * width:(i + 1) * width] + tails[c] for i, c in zip(rows, combination[rows.start:rows.stop].tolist())]))
         copy.write(struct.pack(">h", -1))
 
 
-def _binary_rows(frame: pd.DataFrame, db_types: list[str]) -> bytes:
-    """Tuples in COPY's binary format: per row the field count, then per field its length and bytes."""
-    fields = [_binary_field(frame[name], db_type) for name, db_type in zip(frame.columns, db_types)]
-    lengths = 2 + sum(field.lengths for field in fields)
-    at = np.cumsum(lengths) - lengths
-    out = np.empty(int(lengths.sum()), dtype=np.uint8)
-    _put(out, at, np.frombuffer(struct.pack(">h", len(fields)), dtype=np.uint8))
-    at = at + 2
-    for field in fields:
-        field.write(out, at)
-        at = at + field.lengths
-    return out.tobytes()
-
-
-class _BinaryField:
-    """One column's bytes: either a matrix (fixed width) or a few distinct pieces picked per row (text)."""
-
-    def __init__(self, lengths: np.ndarray, matrix: np.ndarray | None = None, codes: np.ndarray | None = None,
-                 pieces: list[np.ndarray] | None = None):
-        self.lengths, self.matrix, self.codes, self.pieces = lengths, matrix, codes, pieces
-
-    def write(self, out: np.ndarray, at: np.ndarray) -> None:
-        if self.matrix is not None:
-            _put(out, at, self.matrix)
-            return
-        for code, piece in enumerate(self.pieces or []):
-            _put(out, at[self.codes == code], piece)
-
-
-def _binary_field(column: pd.Series, db_type: str) -> _BinaryField:
-    n = len(column)
-    if db_type in _PG_NUMBERS or db_type == "date":
-        if db_type == "date":
-            values = (column.to_numpy(dtype="datetime64[D]") - _PG_EPOCH).astype(">i4")
+def _fixed_blocks(frame: pd.DataFrame, fixed: list[int], db_types: list[str]) -> np.ndarray:
+    """Per row: the tuple's field count, then each fixed-width field as length and big-endian value."""
+    formats = [">i4" if db_types[i] == "date" else _PG_NUMBERS[db_types[i]] for i in fixed]
+    layout = [("count", ">i2")] + [part for k, f in enumerate(formats) for part in ((f"length{k}", ">i4"), (f"value{k}", f))]
+    blocks = np.empty(len(frame), dtype=np.dtype(layout))
+    blocks["count"] = frame.shape[1]
+    for k, (i, f) in enumerate(zip(fixed, formats)):
+        column = frame.iloc[:, i]
+        blocks[f"length{k}"] = np.dtype(f).itemsize
+        if db_types[i] == "date":
+            blocks[f"value{k}"] = (column.to_numpy(dtype="datetime64[D]") - _PG_EPOCH).astype(np.int64)  # days since 2000-01-01
         else:
-            values = column.to_numpy().astype(_PG_NUMBERS[db_type])
-        size = values.dtype.itemsize
-        prefix = np.broadcast_to(np.frombuffer(struct.pack(">i", size), dtype=np.uint8), (n, 4))
-        return _BinaryField(np.full(n, 4 + size), matrix=np.hstack([prefix, values.view(np.uint8).reshape(n, size)]))
-    if db_type.startswith(("varchar", "text", "char")):
-        codes, distinct = pd.factorize(column)
-        encoded = [str(value).encode() for value in distinct]
-        pieces = [np.frombuffer(struct.pack(">i", len(e)) + e, dtype=np.uint8) for e in encoded]
-        return _BinaryField(np.array([len(p) for p in pieces])[codes], codes=codes, pieces=pieces)
-    raise TypeError(f"insert_frame: no binary COPY for column type {db_type!r}")
+            blocks[f"value{k}"] = column.to_numpy()
+    return blocks
 
 
-def _put(out: np.ndarray, at: np.ndarray, data: np.ndarray) -> None:
-    """Write `data` (one row of bytes for all, or one row each) at each offset in `at`."""
-    width = data.shape[-1]
-    out[at[:, None] + np.arange(width)] = data
+def _text_tails(frame: pd.DataFrame, text: list[int]) -> tuple[list[bytes], np.ndarray]:
+    """The text fields of each row as bytes (length, UTF-8), built once per distinct combination of values."""
+    combination = np.zeros(len(frame), dtype=np.int64)
+    values = []
+    for i in text:
+        codes, distinct = pd.factorize(frame.iloc[:, i])
+        combination = combination * len(distinct) + codes
+        values.append(distinct)
+    combination, seen = pd.factorize(combination)
+    tails = []
+    for code in seen.tolist():
+        parts = []
+        for distinct in reversed(values):
+            code, k = divmod(code, len(distinct))
+            encoded = str(distinct[k]).encode()
+            parts.append(struct.pack(">i", len(encoded)) + encoded)
+        tails.append(b"".join(reversed(parts)))
+    return tails, combination
