@@ -36,8 +36,8 @@ class RateSeriesAdmin(ReadOnlyAdmin):
 
     @admin.display(description="from")
     def first_date(self, obj: RateSeries) -> str:
-        return obj.dates[0] if obj.dates else ""
+        return str(obj.dates[0]) if len(obj.dates) else ""
 
     @admin.display(description="until")
     def last_date(self, obj: RateSeries) -> str:
-        return obj.dates[-1] if obj.dates else ""
+        return str(obj.dates[-1]) if len(obj.dates) else ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -41,16 +40,12 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def stored_rates() -> pd.DataFrame:
     """Every stored exchange rate: currency, date, eur_rate, usd_rate (sorted by currency and date)."""
-    series = list(RateSeries.objects.values_list("currency", "dates", "eur_rates", "usd_rates"))
-    currencies, dates, eur, usd = zip(*series) if series else ((), (), (), ())
-    rates = pd.DataFrame({
-        "currency": np.repeat(np.array(currencies, dtype=object), [len(d) for d in dates]),
-        "date": list(chain.from_iterable(dates)),
-        "eur_rate": np.array(list(chain.from_iterable(eur)), dtype=float),  # null -> NaN
-        "usd_rate": np.array(list(chain.from_iterable(usd)), dtype=float),
-    })
+    parts = [series.frame() for series in RateSeries.objects.only("currency", "days", "eur_rates", "usd_rates")]
+    if not parts:
+        parts = [pd.DataFrame({"currency": [], "date": np.array([], dtype="datetime64[D]"), "eur_rate": [], "usd_rate": []})]
+    rates = pd.concat(parts, ignore_index=True).astype({"currency": object, "eur_rate": float, "usd_rate": float})
     # The unit of the observations' dates, which the database gives as date objects (merge_asof needs one unit).
-    rates["date"] = pd.to_datetime(rates["date"], format="%Y-%m-%d").astype("datetime64[s]")
+    rates["date"] = rates["date"].astype("datetime64[s]")
     return rates.sort_values(["currency", "date"], ignore_index=True)
 
 

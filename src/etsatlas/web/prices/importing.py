@@ -20,7 +20,7 @@ from django.db import transaction
 from etsatlas.prices import PriceFile, read_price_bytes
 from etsatlas.web.accounts.audit import record as audit
 
-from .bulk import insert_frame, iso_dates
+from .bulk import insert_frame
 from .data import stored_rates
 from .models import Observation, PriceImport, RateSeries, Revision
 
@@ -167,15 +167,11 @@ def _add_rates(rates: pd.DataFrame, record: PriceImport) -> int:
     if rates.empty:
         return 0
     rates = rates.sort_values(["currency", "date"], kind="stable")
-    currency, dates = rates["currency"].to_numpy(), iso_dates(rates["date"]).tolist()
-    eur, usd = _json_floats(rates["eur_rate"]), _json_floats(rates["usd_rate"])
+    currency, dates = rates["currency"].to_numpy(), rates["date"].to_numpy()
+    eur, usd = rates["eur_rate"].to_numpy(dtype=float), rates["usd_rate"].to_numpy(dtype=float)
     codes, starts = np.unique(currency, return_index=True)
     ends = [*starts[1:].tolist(), len(rates)]
-    for code, a, b in zip(codes.tolist(), starts.tolist(), ends):
-        # One INSERT each (a handful): bulk_create on PostgreSQL sends arrays of JSON text, quoted slowly.
-        RateSeries.objects.create(currency=code, source_import=record, dates=dates[a:b], eur_rates=eur[a:b], usd_rates=usd[a:b])
+    RateSeries.objects.bulk_create([
+        RateSeries.pack(code, record, dates[a:b], eur[a:b], usd[a:b]) for code, a, b in zip(codes.tolist(), starts.tolist(), ends)
+    ])
     return len(rates)
-
-
-def _json_floats(values: pd.Series) -> list[float | None]:
-    return [None if v != v else v for v in values.to_numpy(dtype=float).tolist()]
