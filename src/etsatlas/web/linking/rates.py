@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 
-
 def imported_rates() -> tuple[dict[str, float], str | None]:
     """({currency: value in EUR}, description) from the latest imported rates, or ({}, None)."""
     try:
