@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError, transaction
 from typer.testing import CliRunner
 
 from etsatlas.prices import PriceFileError
@@ -52,6 +53,9 @@ def test_sample_import_stores_observations_with_provenance(db):
     ceiling = Observation.objects.get(system="qc-cat", series="price_ceiling", date="2024-05-15")
     assert (ceiling.value, ceiling.currency, ceiling.line, ceiling.column) == (120.4, "CAD", 6, 7)
     assert ceiling.source == "Québec Cap-and-Trade System / Primary Stability 4"
+    with pytest.raises(IntegrityError), transaction.atomic():  # the unique key holds after a bulk load
+        Observation.objects.create(system="qc-cat", series="price_ceiling", date="2024-05-15", market="primary", value=1,
+                                   currency="CAD", source_import=record, line=1, column=1)
     nzd = RateSeries.objects.get(currency="NZD")
     rates = nzd.frame()
     assert rates["date"].dt.strftime("%Y-%m-%d").tolist() == ["2020-06-01", "2023-09-29"]
@@ -127,6 +131,22 @@ def test_failure_part_way_through_the_writes_keeps_the_previous_data(transaction
     assert [(s.currency, s.dates.tolist(), s.source_import_id) for s in RateSeries.objects.order_by("id")] == rates_before
     assert list(PriceImport.objects.values_list("id", flat=True)) == [first.import_id]
     assert not Revision.objects.exists()
+
+
+def test_failed_first_import_keeps_the_unique_key(transactional_db, monkeypatch):
+    """A first import loads in bulk (on PostgreSQL with the unique key rebuilt after the load);
+    failing after the load leaves an empty database whose key still holds."""
+    import etsatlas.web.prices.importing as importing
+
+    monkeypatch.setattr(importing, "audit", lambda *args, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        import_bytes(sample_export(), "sample.csv")
+    assert nothing_stored()
+    monkeypatch.undo()
+    record = PriceImport.objects.get(id=import_bytes(sample_export(), "sample.csv").import_id)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Observation.objects.create(system="qc-cat", series="price_ceiling", date="2024-05-15", market="primary", value=1,
+                                   currency="CAD", source_import=record, line=1, column=1)
 
 
 # -- bad input: a precise error, nothing imported ------------------------------------------------

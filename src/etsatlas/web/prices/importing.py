@@ -20,7 +20,7 @@ from django.db import transaction
 from etsatlas.prices import PriceFile, read_price_bytes
 from etsatlas.web.accounts.audit import record as audit
 
-from .bulk import insert_frame
+from .bulk import insert_frame, unique_keys_built_after
 from .data import stored_rates
 from .models import Observation, PriceImport, RateSeries, Revision
 
@@ -133,11 +133,13 @@ def _stored_observations(systems: list[str]) -> pd.DataFrame | None:
 
 
 def _create(rows: pd.DataFrame, record: PriceImport) -> None:
-    insert_frame(Observation, pd.DataFrame({
+    frame = pd.DataFrame({
         "system": rows["system"], "date": rows["date"], "market": rows["market"], "series": rows["series"],
         "value": rows["value"].astype(float), "currency": rows["currency"], "source_import_id": record.id,
         "line": rows["line"].astype(int), "column": rows["column"].astype(int),
-    }))
+    })
+    with unique_keys_built_after(Observation, large=len(frame) > Observation.objects.count()):
+        insert_frame(Observation, frame)
 
 
 def _revise(rows: pd.DataFrame, record: PriceImport) -> None:
