@@ -7,7 +7,8 @@ sqlite3's `executemany` binds and runs the statement once per row. Here SQLite g
 the transaction of the surrounding `transaction.atomic()`.
 
 The frame's columns are the model's attribute names (`source_import_id`); its values str, int,
-float or datetime64 (for DateFields), with no missing values.
+float or datetime64 (for DateFields), with no missing values (SQLite's NOT NULL columns reject
+them; the COPY path checks, as it would store NaN or "None").
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ def insert_frame(model: type[models.Model], frame: pd.DataFrame) -> None:
     """Insert every row of `frame` into `model`'s table."""
     if frame.empty:
         return
-    if frame.isna().to_numpy().any():
-        raise ValueError(f"insert_frame: missing values in {', '.join(frame.columns[frame.isna().any()])}")
     fields = [{f.attname: f for f in model._meta.concrete_fields}[name] for name in frame.columns]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -124,10 +123,10 @@ def _fixed_blocks(frame: pd.DataFrame, fixed: list[int], db_types: list[str]) ->
     for k, (i, f) in enumerate(zip(fixed, formats)):
         column = frame.iloc[:, i]
         blocks[f"length{k}"] = np.dtype(f).itemsize
-        if db_types[i] == "date":
-            blocks[f"value{k}"] = (column.to_numpy(dtype="datetime64[D]") - _PG_EPOCH).astype(np.int64)  # days since 2000-01-01
-        else:
-            blocks[f"value{k}"] = column.to_numpy()
+        values = column.to_numpy(dtype="datetime64[D]") if db_types[i] == "date" else column.to_numpy()
+        if values.dtype.kind in "fM" and np.isnan(values).any():
+            raise ValueError(f"insert_frame: missing values in {column.name}")
+        blocks[f"value{k}"] = (values - _PG_EPOCH).astype(np.int64) if db_types[i] == "date" else values  # days since 2000-01-01
     return blocks
 
 
@@ -137,6 +136,8 @@ def _text_tails(frame: pd.DataFrame, text: list[int]) -> tuple[list[bytes], np.n
     values = []
     for i in text:
         codes, distinct = pd.factorize(frame.iloc[:, i])
+        if (codes < 0).any():
+            raise ValueError(f"insert_frame: missing values in {frame.columns[i]}")
         combination = combination * len(distinct) + codes
         values.append(distinct)
     combination, seen = pd.factorize(combination)

@@ -89,7 +89,7 @@ def _write(price_file: PriceFile, report: ImportReport) -> None:
     is_new = merged["id"].isna().to_numpy()
     old = merged["value_old"].to_numpy(dtype=float, na_value=np.nan)
     changed = ~is_new & ~np.isclose(merged["value"].to_numpy(dtype=float), old, rtol=1e-12, atol=0)
-    _create(merged[is_new], record)
+    _create(merged if is_new.all() else merged[is_new], record)
     _revise(merged[changed], record)
     report.added, report.revised = int(is_new.sum()), int(changed.sum())
     report.unchanged = len(merged) - report.added - report.revised
