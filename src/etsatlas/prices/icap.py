@@ -256,7 +256,7 @@ class IcapExport:
         dtypes: dict[int, object] = {0: object}
         for group in groups:
             for i, header in group.columns.items():
-                dtypes[i] = "float64" if group.system is not None and header.lower() != "market currency" else object
+                dtypes[i] = np.dtype("float64") if group.system is not None and header.lower() != "market currency" else object
         width = len(self.headers)
         try:
             return read_body(self.source, skip=HEADER_ROWS, width=width, dtypes=dtypes)

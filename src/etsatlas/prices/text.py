@@ -26,7 +26,7 @@ _BINARY_MAGIC = {
 # UTF-8 text decoded as Windows-1252 twice over ("QuÃ©bec"): the file was re-encoded by mistake.
 _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 # The bytes of "Â" and "Ã" in each encoding: the regex above runs only on text that has them.
-_MOJIBAKE_LEADS = {"utf-8": (b"\xc3\x82", b"\xc3\x83"), "cp1252": (b"\xc2", b"\xc3")}
+_MOJIBAKE_LEADS = {"utf-8": re.compile(rb"\xc3[\x82\x83]"), "cp1252": re.compile(rb"[\xc2\xc3]")}
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def decode(data: bytes, file_name: str) -> CsvText:
         except UnicodeDecodeError:
             line = data[: exc.start].count(b"\n") + 1
             raise fail("encoding", f"byte 0x{data[exc.start]:02x} is neither UTF-8 nor Windows-1252 text", line) from None
-    suspect = any(lead in data for lead in _MOJIBAKE_LEADS[encoding])
+    suspect = _MOJIBAKE_LEADS[encoding].search(data) is not None
     if suspect and (bad := _MOJIBAKE.search(text)) is not None:
         line = text[: bad.start()].count("\n") + 1
         raise fail(
