@@ -3,8 +3,9 @@
 `bulk_create` builds a model instance and compiles SQL per row (seconds for 36,000 observations);
 sqlite3's `executemany` binds and runs the statement once per row. Here SQLite gets multi-row
 `INSERT ... VALUES (...), (...)` statements of a few hundred rows each, and PostgreSQL one
-`COPY ... (FORMAT binary)` (no number is formatted as text and parsed back). Both go through the DB-API connection under Django's, so they join
-the transaction of the surrounding `transaction.atomic()`.
+`COPY ... (FORMAT binary)` (no number is formatted as text and parsed back). Both go through the
+DB-API connection under Django's, so they join the transaction of the surrounding
+`transaction.atomic()`.
 
 The frame's columns are the model's attribute names (`source_import_id`); its values str, int,
 float or datetime64 (for DateFields), with no missing values (SQLite's NOT NULL columns reject
@@ -131,22 +132,18 @@ def _fixed_blocks(frame: pd.DataFrame, fixed: list[int], db_types: list[str]) ->
 
 
 def _text_tails(frame: pd.DataFrame, text: list[int]) -> tuple[list[bytes], np.ndarray]:
-    """The text fields of each row as bytes (length, UTF-8), built once per distinct combination of values."""
+    """The text fields of each row as bytes (length, UTF-8), built once per distinct combination of values.
+
+    Returns the bytes of each combination and, per row, which combination it has."""
     combination = np.zeros(len(frame), dtype=np.int64)
-    values = []
     for i in text:
         codes, distinct = pd.factorize(frame.iloc[:, i])
         if (codes < 0).any():
             raise ValueError(f"insert_frame: missing values in {frame.columns[i]}")
-        combination = combination * len(distinct) + codes
-        values.append(distinct)
-    combination, seen = pd.factorize(combination)
+        combination = pd.factorize(combination * len(distinct) + codes)[0]  # stays below len(frame)
+    _, first, combination = np.unique(combination, return_index=True, return_inverse=True)
     tails = []
-    for code in seen.tolist():
-        parts = []
-        for distinct in reversed(values):
-            code, k = divmod(code, len(distinct))
-            encoded = str(distinct[k]).encode()
-            parts.append(struct.pack(">i", len(encoded)) + encoded)
-        tails.append(b"".join(reversed(parts)))
+    for row in first.tolist():
+        encoded = [str(frame.iat[row, i]).encode() for i in text]
+        tails.append(b"".join(struct.pack(">i", len(e)) + e for e in encoded))
     return tails, combination
