@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+import numpy as np
 import pytest
 
 from etsatlas.compat.examples import aligned_pair
@@ -15,9 +14,10 @@ models = pytest.importorskip("etsatlas.web.prices.models", reason="the prices ar
 @pytest.fixture
 def rates(db):
     imported = models.PriceImport.objects.create(file_name="rates.csv", sha256="0" * 64, layout="tidy", encoding="utf-8")
-    for currency, date, eur in [("GBP", dt.date(2025, 1, 2), 1.10), ("GBP", dt.date(2025, 12, 30), 1.20),
-                                ("USD", dt.date(2025, 12, 30), None)]:
-        models.ExchangeRate.objects.create(currency=currency, date=date, eur_rate=eur, source_import=imported)
+    nan = float("nan")
+    models.RateSeries.pack("GBP", imported, np.array(["2025-01-02", "2025-12-30"], dtype="datetime64[D]"),
+                           np.array([1.10, 1.20]), np.array([nan, nan])).save()
+    models.RateSeries.pack("USD", imported, np.array(["2025-12-30"], dtype="datetime64[D]"), np.array([nan]), np.array([1.0])).save()
 
 
 def test_imported_rates_take_the_latest_rate_of_each_currency(rates):

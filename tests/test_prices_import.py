@@ -10,12 +10,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError, transaction
 from typer.testing import CliRunner
 
 from etsatlas.prices import PriceFileError
 from etsatlas.prices.samples import sample_export
 from etsatlas.web.prices.importing import import_bytes
-from etsatlas.web.prices.models import ExchangeRate, Observation, PriceImport, Revision
+from etsatlas.web.prices.models import Observation, PriceImport, RateSeries, Revision
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "icap-prices"
 NEWER = SHARED / "icap_prices_20260227.csv"
@@ -40,7 +41,7 @@ def with_cell(line: int, column: int, value: str) -> bytes:
 
 
 def nothing_stored() -> bool:
-    return not (Observation.objects.exists() or PriceImport.objects.exists() or ExchangeRate.objects.exists())
+    return not (Observation.objects.exists() or PriceImport.objects.exists() or RateSeries.objects.exists())
 
 
 def test_sample_import_stores_observations_with_provenance(db):
@@ -52,7 +53,15 @@ def test_sample_import_stores_observations_with_provenance(db):
     ceiling = Observation.objects.get(system="qc-cat", series="price_ceiling", date="2024-05-15")
     assert (ceiling.value, ceiling.currency, ceiling.line, ceiling.column) == (120.4, "CAD", 6, 7)
     assert ceiling.source == "Québec Cap-and-Trade System / Primary Stability 4"
-    assert ExchangeRate.objects.filter(currency="NZD").count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic():  # the unique key holds after a bulk load
+        Observation.objects.create(system="qc-cat", series="price_ceiling", date="2024-05-15", market="primary", value=1,
+                                   currency="CAD", source_import=record, line=1, column=1)
+    nzd = RateSeries.objects.get(currency="NZD")
+    rates = nzd.frame()
+    assert rates["date"].dt.strftime("%Y-%m-%d").tolist() == ["2020-06-01", "2023-09-29"]
+    assert (rates["eur_rate"].tolist(), rates["usd_rate"].tolist()) == ([0.56, 0.56], [0.61, 0.61])
+    assert nzd.source_import_id == record.id
+    assert report.rates_added == sum(len(s.dates) for s in RateSeries.objects.all()) == 8  # CAD 2, EUR 4, NZD 2
 
 
 def test_reimport_of_the_same_file_changes_nothing(db):
@@ -98,6 +107,46 @@ def test_older_then_newer_export_is_incremental(db):
     assert Observation.objects.filter(system="uk-ets").count() == sum(newer.counts["uk-ets"].values())
     again = import_bytes(NEWER.read_bytes(), NEWER.name)
     assert again.already_imported and Observation.objects.count() == older.observations + newer.added
+
+
+def test_failure_part_way_through_the_writes_keeps_the_previous_data(transactional_db, monkeypatch):
+    """The bulk writes share the import's transaction: a failure after them (here the audit
+    record) rolls back observations, revisions and rates, and the previous import stays whole."""
+    import etsatlas.web.prices.importing as importing
+
+    first = import_bytes(sample_export(), "old.csv")
+    before = list(Observation.objects.order_by("id").values_list("id", "value", "source_import_id"))
+    rates_before = [(s.currency, s.dates.tolist(), s.source_import_id) for s in RateSeries.objects.order_by("id")]
+    rows = sample_lines()
+    next(r for r in rows if r[0] == "2024-05-15")[4] = "44.5"  # a revision
+    rows.append(["2024-08-21", "0.68", "0.74", "CAD", "45", "", ""] + [" " if h.strip() == "" else "" for h in rows[1][7:]])
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "audit", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_bytes(to_bytes(rows), "new.csv")
+    assert list(Observation.objects.order_by("id").values_list("id", "value", "source_import_id")) == before
+    assert [(s.currency, s.dates.tolist(), s.source_import_id) for s in RateSeries.objects.order_by("id")] == rates_before
+    assert list(PriceImport.objects.values_list("id", flat=True)) == [first.import_id]
+    assert not Revision.objects.exists()
+
+
+def test_failed_first_import_keeps_the_unique_key(transactional_db, monkeypatch):
+    """A first import loads in bulk (on PostgreSQL with the unique key rebuilt after the load);
+    failing after the load leaves an empty database whose key still holds."""
+    import etsatlas.web.prices.importing as importing
+
+    monkeypatch.setattr(importing, "audit", lambda *args, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        import_bytes(sample_export(), "sample.csv")
+    assert nothing_stored()
+    monkeypatch.undo()
+    record = PriceImport.objects.get(id=import_bytes(sample_export(), "sample.csv").import_id)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Observation.objects.create(system="qc-cat", series="price_ceiling", date="2024-05-15", market="primary", value=1,
+                                   currency="CAD", source_import=record, line=1, column=1)
 
 
 # -- bad input: a precise error, nothing imported ------------------------------------------------

@@ -1,4 +1,4 @@
-"""Conversion and aggregation against plain reference implementations (hypothesis)."""
+"""Conversion, aggregation and rate merging against plain reference implementations (hypothesis)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etsatlas.prices.explore import aggregate, convert
+from etsatlas.prices.stitch import merge_rates
 
 START = dt.date(2020, 1, 1)
 
@@ -89,3 +90,43 @@ def test_aggregation_matches_plain_period_means(obs, freq):
         buckets[(f"sys-{currency.lower()}", start)].append(value)
     expected = {key: sum(v) / len(v) for key, v in buckets.items()}
     assert {(r.system, r.date.date()): r.value for r in got.itertuples()} == pytest.approx(expected, rel=1e-12)
+
+
+given_rates = st.lists(
+    st.tuples(st.sampled_from(["NZD", "CAD", "EUR"]), st.integers(min_value=0, max_value=15),
+              st.sampled_from([None, 0.5, 0.5000001, 0.7]), st.sampled_from([None, 1.1, 1.2])),
+    max_size=50,
+)
+
+
+def reference_merge_rates(rows, rtol=1e-6):
+    """Per (currency, day), in sorted order: the first given EUR and USD rates, and whether given ones differ."""
+    given = defaultdict(lambda: ([], []))
+    for currency, day, eur, usd in rows:
+        bucket = given[(currency, day)]  # a key whose rates are all missing still counts
+        for kind, rate in enumerate((eur, usd)):
+            if rate is not None:
+                bucket[kind].append(rate)
+    out, conflicts = {}, 0
+    for key in sorted(given):
+        eurs, usds = given[key]
+        out[key] = (eurs[0] if eurs else None, usds[0] if usds else None)
+        conflicts += any(abs(min(v) - max(v)) > 1e-8 + rtol * abs(max(v)) for v in (eurs, usds) if v)
+    return out, conflicts
+
+
+@settings(max_examples=80, deadline=None)
+@given(given_rates)
+def test_merge_rates_matches_the_reference(rows):
+    table = pd.DataFrame({
+        "currency": [c for c, *_ in rows], "date": pd.to_datetime([START + dt.timedelta(d) for _, d, _, _ in rows]),
+        "eur_rate": [e for *_, e, _ in rows], "usd_rate": [u for *_, u in rows],
+    }).astype({"currency": object, "eur_rate": float, "usd_rate": float})
+    merged, warnings = merge_rates(table)
+    expected, conflicts = reference_merge_rates(rows)
+    got = {
+        (c, (d - pd.Timestamp(START)).days): tuple(None if pd.isna(r) else r for r in (e, u))
+        for c, d, e, u in merged[["currency", "date", "eur_rate", "usd_rate"]].itertuples(index=False)
+    }
+    assert got == expected and list(got) == list(expected)  # same keys, values and (sorted) order
+    assert [w.message.split(" ")[0] for w in warnings if w.code == "rate_conflict"] == ([str(conflicts)] if conflicts else [])

@@ -18,7 +18,7 @@ import pandas as pd
 from .aliases import GroupName, parse_group_name
 from .levels import PRICE, generic_level, name_levels
 from .problems import PriceFileError, Problem
-from .text import CsvText, read_cells
+from .text import BLANKS, CsvText, check_field_counts, read_body, read_head
 
 TIDY_COLUMNS = [
     "system", "date", "market", "series", "value", "currency", "eur_rate", "usd_rate",
@@ -28,6 +28,8 @@ TIDY_COLUMNS = [
 _RATE = re.compile(r"^exchange rate ([a-z]{3})/(eur|usd)$")
 _PRICE = re.compile(r"^(primary|secondary|reference) market$")
 _LEVEL = re.compile(r"^(primary|secondary) stability (\d+)$")
+HEADER_ROWS = 2  # system names, then column headers
+SAMPLE_ROWS = 40  # rows whose dates tell the vintage apart
 
 
 @dataclass
@@ -55,6 +57,57 @@ class Parsed:
     groups: list[Group]
 
 
+@dataclass
+class _ColumnPlan:
+    """What each numeric column of the known groups holds, as arrays aligned with `columns` (0-based)."""
+
+    columns: np.ndarray  # column index in the file
+    kinds: np.ndarray  # "rate", "price" or "level"
+    rate_kinds: np.ndarray  # "eur" or "usd" for rates, "" otherwise
+    slots: np.ndarray  # position of the column's group in `known`
+    markets: np.ndarray
+    labels: np.ndarray  # "group title / header"
+    header_currency: list[str | None]  # per slot: the currency code in the group's rate headers
+    system_of: np.ndarray  # per slot
+    group_of: np.ndarray  # per slot: the group's order in the file
+    download_of: np.ndarray  # per slot
+
+    @classmethod
+    def of(cls, known: list[tuple[int, Group]]) -> _ColumnPlan:
+        columns, kinds, rate_kinds, slots, markets, labels, header_currency = [], [], [], [], [], [], []
+        for slot, (_, group) in enumerate(known):
+            codes = [m.group(1).upper() for h in group.columns.values() if (m := _RATE.match(h.lower()))]
+            header_currency.append(codes[0] if codes else None)
+            for i, header in group.columns.items():
+                h = header.lower()
+                if (rate := _RATE.match(h)) is not None:
+                    kind, rate_kind, market = "rate", rate.group(2), ""
+                elif (match := _PRICE.match(h) or _LEVEL.match(h)) is not None:
+                    kind, rate_kind, market = ("price" if _PRICE.match(h) else "level"), "", match.group(1)
+                else:
+                    continue  # "Market Currency", read by currency_column
+                columns.append(i)
+                kinds.append(kind)
+                rate_kinds.append(rate_kind)
+                slots.append(slot)
+                markets.append(market)
+                labels.append(f"{group.name.title} / {header}")
+        return cls(
+            np.asarray(columns, dtype=int), np.asarray(kinds, dtype=object), np.asarray(rate_kinds, dtype=object),
+            np.asarray(slots, dtype=int), np.asarray(markets, dtype=object), np.asarray(labels, dtype=object),
+            header_currency, np.asarray([g.system for _, g in known], dtype=object),
+            np.asarray([order for order, _ in known], dtype=int), np.asarray([g.name.download for _, g in known], dtype=bool),
+        )
+
+    def rate_grid(self, grid: np.ndarray, present: np.ndarray, kind: str, n_slots: int) -> np.ndarray:
+        """Rows x groups: each group's `kind` ("eur"/"usd") rate; a later column of the same kind fills over an earlier one."""
+        rates = np.full((len(grid), n_slots), np.nan)
+        for position in np.flatnonzero(self.rate_kinds == kind):
+            filled = present[:, position]
+            rates[filled, self.slots[position]] = grid[filled, position]
+        return rates
+
+
 class IcapExport:
     """The common path: header rows, groups, cells to tidy rows. Subclasses set the class attributes."""
 
@@ -64,8 +117,10 @@ class IcapExport:
     date_pattern: ClassVar[re.Pattern[str]] = re.compile(r"^\d{4}-\d{2}-\d{2}$")
     markets: ClassVar[tuple[str, ...]] = ("primary", "secondary")
 
-    def __init__(self, source: CsvText, cells: pd.DataFrame, *, skip_unknown: bool = False):
-        self.source, self.cells, self.skip_unknown = source, cells, skip_unknown
+    def __init__(self, source: CsvText, header: list[list[str]], *, skip_unknown: bool = False):
+        self.source, self.skip_unknown = source, skip_unknown
+        width = len(header[0])
+        self.titles, self.headers = ([*row, *[""] * (width - len(row))][:width] for row in header[:HEADER_ROWS])
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
 
@@ -88,7 +143,7 @@ class IcapExport:
     # -- parsing -----------------------------------------------------------------------------
     def read(self) -> Parsed:
         groups = self.find_groups()
-        body = self.cells.iloc[2:]
+        body = self.read_body(groups)
         dates = self.parse_dates(body)
         known = []
         for order, group in enumerate(groups):
@@ -104,64 +159,33 @@ class IcapExport:
         return Parsed(self.source, self.layout, observations, rates, self.warnings, groups)
 
     def cells_to_rows(self, body: pd.DataFrame, dates: pd.Series, known: list[tuple[int, Group]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Every non-blank numeric cell at once (one to_numeric over the whole body), then tidy rows.
+        """Every filled numeric cell at once (read_csv parsed them), then tidy rows.
 
         Returns the observations (price and level cells with their date, currency, rates and
         position) and the exchange rates (currency, date, eur_rate, usd_rate) of every row.
         """
-        n_rows, n_groups = len(body), len(known)
-        columns: list[int] = []
-        kinds: list[str] = []
-        slots: list[int] = []  # position of the column's group in `known`
-        markets: list[str] = []
-        labels: list[str] = []
-        currencies = np.full((n_rows, n_groups), "", dtype=object)
+        plan = _ColumnPlan.of(known)
+        currencies = np.empty((len(body), len(known)), dtype=object)
         for slot, (_, group) in enumerate(known):
-            rate_codes = [m.group(1).upper() for h in group.columns.values() if (m := _RATE.match(h.lower()))]
-            currencies[:, slot] = self.currency_column(group, body, rate_codes[0] if rate_codes else None)
-            for i, header in group.columns.items():
-                h = header.lower()
-                if (rate := _RATE.match(h)) is not None:
-                    kind, market = rate.group(2), ""
-                elif (match := _PRICE.match(h) or _LEVEL.match(h)) is not None:
-                    kind, market = ("price" if _PRICE.match(h) else "level"), match.group(1)
-                else:
-                    continue  # "Market Currency", read above
-                columns.append(i)
-                kinds.append(kind)
-                slots.append(slot)
-                markets.append(market)
-                labels.append(f"{group.name.title} / {header}")
-        cells = body.iloc[:, columns].to_numpy(dtype=object)
-        present = pd.notna(cells)
-        rows, cols = np.nonzero(present)
-        numbers = pd.to_numeric(pd.Series(cells[rows, cols], dtype=object), errors="coerce").to_numpy(dtype=float)
-        lines = body.index.to_numpy()[rows] + 1
-        column_numbers = np.asarray(columns)[cols] + 1
-        for k in np.flatnonzero(np.isnan(numbers)):
-            self.errors.append(Problem(
-                "bad_number", f"{cells[rows[k], cols[k]]!r} is not a number", line=int(lines[k]),
-                column=int(column_numbers[k]), field=labels[cols[k]],
-            ))
-        kind_of, slot_of = np.asarray(kinds)[cols], np.asarray(slots)[cols]
-        eur = np.full((n_rows, n_groups), np.nan)
-        usd = np.full((n_rows, n_groups), np.nan)
-        for grid, kind in ((eur, "eur"), (usd, "usd")):
-            pick = kind_of == kind
-            grid[rows[pick], slot_of[pick]] = numbers[pick]
+            currencies[:, slot] = self.currency_column(group, body, plan.header_currency[slot])
+        cells = body[plan.columns]
+        grid, present = _numbers(cells)
+        self.report_bad_numbers(cells, grid, present, plan)
+        eur, usd = (plan.rate_grid(grid, present, kind, len(known)) for kind in ("eur", "usd"))
         date_values = dates.to_numpy()
-        take = np.isin(kind_of, ("price", "level")) & ~np.isnan(numbers) & ~pd.isna(date_values[rows])
-        r, c, slot = rows[take], cols[take], slot_of[take]
-        group_of = np.asarray([order for order, _ in known], dtype=int)
-        download_of = np.asarray([g.name.download for _, g in known], dtype=bool)
-        system_of = np.asarray([g.system for _, g in known], dtype=object)
+        observed = plan.kinds != "rate"
+        take = present[:, observed] & ~np.isnan(grid[:, observed]) & ~pd.isna(date_values)[:, None]
+        r, c = np.nonzero(take)
+        c = np.flatnonzero(observed)[c]  # back to positions in plan.columns
+        slot = plan.slots[c]
         observations = pd.DataFrame({
-            "system": system_of[slot], "date": date_values[r], "market": np.asarray(markets, dtype=object)[c],
-            "series": PRICE, "value": numbers[take], "currency": currencies[r, slot],
-            "eur_rate": eur[r, slot], "usd_rate": usd[r, slot], "line": lines[take], "column": column_numbers[take],
-            "source": np.asarray(labels, dtype=object)[c], "group": group_of[slot], "download": download_of[slot],
+            "system": plan.system_of[slot], "date": date_values[r], "market": plan.markets[c],
+            "series": PRICE, "value": grid[r, c], "currency": currencies[r, slot],
+            "eur_rate": eur[r, slot], "usd_rate": usd[r, slot], "line": body.index.to_numpy()[r] + 1,
+            "column": plan.columns[c] + 1, "source": plan.labels[c], "group": plan.group_of[slot],
+            "download": plan.download_of[slot],
         })
-        self.name_levels(observations, np.asarray(kinds)[c] == "level")
+        self.name_levels(observations, c, plan)
         observations = self.drop_repeated_dates(observations)
         rate_rows, rate_slots = np.nonzero(~np.isnan(eur) | ~np.isnan(usd))
         rates = pd.DataFrame({
@@ -171,24 +195,36 @@ class IcapExport:
         rates = rates[rates["date"].notna() & (rates["currency"] != "")].reset_index(drop=True)
         return observations, rates
 
-    def name_levels(self, observations: pd.DataFrame, is_level: np.ndarray) -> None:
-        """Replace "price" by the named level on stability cells, per system and column; warn on gaps."""
-        levels = observations[is_level]
+    def report_bad_numbers(self, cells: pd.DataFrame, grid: np.ndarray, present: np.ndarray, plan: _ColumnPlan) -> None:
+        """A filled cell that is not a number (only after the text re-read), by line then column."""
+        for row, col in zip(*np.nonzero(present & np.isnan(grid))):
+            self.errors.append(Problem(
+                "bad_number", f"{cells.iat[row, col]!r} is not a number", line=int(cells.index[row]) + 1,
+                column=int(plan.columns[col]) + 1, field=str(plan.labels[col]),
+            ))
+
+    def name_levels(self, observations: pd.DataFrame, positions: np.ndarray, plan: _ColumnPlan) -> None:
+        """Replace "price" by the named level on stability cells, per column (in order of first appearance); warn on gaps."""
         series = observations["series"].to_numpy(dtype=object).copy()
-        for (system, column, source), part in levels.groupby(["system", "column", "source"], sort=False):
-            header = str(source).rsplit(" / ", 1)[-1]
-            names, uncovered = name_levels(str(system), header, part["date"])
-            series[observations.index.get_indexer(part.index)] = names
+        dates = observations["date"].to_numpy()
+        at_level = np.flatnonzero(plan.kinds[positions] == "level")
+        level_positions = positions[at_level]
+        found, first = np.unique(level_positions, return_index=True)
+        for position in found[np.argsort(first)]:
+            rows = at_level[level_positions == position]
+            system, source = str(plan.system_of[plan.slots[position]]), str(plan.labels[position])
+            header = source.rsplit(" / ", 1)[-1]
+            names, uncovered = name_levels(system, header, dates[rows])
+            series[rows] = names
             if uncovered:
                 self.warnings.append(Problem(
                     "unnamed_level", f"{uncovered} value(s) of {system} {header!r} have no named level; "
-                    f"kept as {generic_level(header)}", column=int(column), field=str(source),
+                    f"kept as {generic_level(header)}", column=int(plan.columns[position]) + 1, field=source,
                 ))
         observations["series"] = series
 
     def find_groups(self) -> list[Group]:
-        titles = [str(v) for v in self.cells.iloc[0].fillna("")]
-        headers = [str(v) for v in self.cells.iloc[1].fillna("")]
+        titles, headers = self.titles, self.headers
         groups: list[Group] = []
         current: Group | None = None
         for i in range(1, len(headers)):
@@ -213,11 +249,29 @@ class IcapExport:
             raise PriceFileError(self.source.file_name, self.errors)
         return groups
 
+    def read_body(self, groups: list[Group]) -> pd.DataFrame:
+        """The rows under the headers, only the groups' columns. Prices and rates of known systems
+        are parsed as numbers by read_csv itself; when one is not a number, they are read again as
+        text so that `cells_to_rows` names every bad cell."""
+        dtypes: dict[int, object] = {0: object}
+        for group in groups:
+            for i, header in group.columns.items():
+                dtypes[i] = np.dtype("float64") if group.system is not None and header.lower() != "market currency" else object
+        width = len(self.headers)
+        try:
+            return read_body(self.source, skip=HEADER_ROWS, width=width, dtypes=dtypes)
+        except PriceFileError:
+            raise
+        except ValueError:
+            return read_body(self.source, skip=HEADER_ROWS, width=width, dtypes=dict.fromkeys(dtypes, object))
+
     def parse_dates(self, body: pd.DataFrame) -> pd.Series:
-        raw = body.iloc[:, 0]
+        raw = body[0]
         dates = pd.to_datetime(raw.str.strip(), format=self.date_format, errors="coerce")
-        has_values = body.iloc[:, 1:].notna().any(axis=1)
-        for idx in raw.index[raw.isna() & has_values]:
+        missing = raw.isna()
+        if missing.any():
+            missing &= body.drop(columns=0).notna().any(axis=1)  # a blank row is no error
+        for idx in raw.index[missing]:
             self.errors.append(Problem("missing_date", "the row has prices but no date", line=idx + 1, column=1, field="Date"))
         for idx in raw.index[raw.notna() & dates.isna()]:
             self.errors.append(Problem(
@@ -230,20 +284,17 @@ class IcapExport:
         """Each row's currency: the "Market Currency" cell, else the code in the rate headers."""
         index = next((i for i, h in group.columns.items() if h.lower() == "market currency"), None)
         fallback = header_currency or ""
-        cells = np.full(len(body), fallback, dtype=object)
         if index is None:
             if not fallback:
                 self.errors.append(Problem("bad_currency", f"group {group.name.title!r} names no currency", line=2, column=group.first_column + 1))
+            cells = np.empty(len(body), dtype=object)
+            cells.fill(fallback)
             return cells
-        raw = body.iloc[:, index].to_numpy(dtype=object)
-        present = pd.notna(raw)
-        codes = {v: str(v).strip().upper() for v in set(raw[present].tolist())}
-        if len(codes) == 1:
-            cells[present] = next(iter(codes.values()))
-        elif codes:
-            cells[present] = [codes[v] for v in raw[present]]
-        wrong = [c for c in set(codes.values()) if not re.fullmatch(r"[A-Z]{3}", c) or (fallback and c != fallback)]
-        for k in np.flatnonzero(present & np.isin(cells, wrong)) if wrong else []:
+        codes, distinct = pd.factorize(body[index])  # a blank cell gets -1: the fallback, last below
+        found = [str(v).strip().upper() for v in distinct]
+        cells = np.asarray([*found, fallback], dtype=object)[codes]
+        wrong = [c for c in set(found) if not re.fullmatch(r"[A-Z]{3}", c) or (fallback and c != fallback)]
+        for k in np.flatnonzero((codes >= 0) & np.isin(cells, wrong)) if wrong else []:
             self.errors.append(Problem(
                 "bad_currency", f"{cells[k]!r} is not the group's currency {fallback or '(a 3-letter ISO code)'}",
                 line=int(body.index[k]) + 1, column=index + 1, field=f"{group.name.title} / Market Currency",
@@ -309,21 +360,21 @@ class IcapExportReferenceMarket(IcapExport):
 READERS: list[type[IcapExport]] = [IcapExport2026, IcapExportReferenceMarket, IcapExportDayFirst]
 
 
-def is_icap_layout(cells: pd.DataFrame) -> bool:
-    return len(cells) >= 2 and cells.shape[1] > 1 and str(cells.iloc[1, 0]).strip().lower() == "date"
+def is_icap_layout(head: list[list[str]]) -> bool:
+    return len(head) >= 2 and len(head[1]) > 1 and head[1][0].strip().lower() == "date"
 
 
-def detect_reader(source: CsvText, cells: pd.DataFrame) -> type[IcapExport]:
-    """The vintage whose headers and date format match this file, or a precise error."""
-    if not is_icap_layout(cells):
+def detect_reader(source: CsvText, head: list[list[str]]) -> type[IcapExport]:
+    """The vintage whose headers and date format match this file (its first lines), or a precise error."""
+    if not is_icap_layout(head):
         raise PriceFileError(source.file_name, [Problem(
             "bad_header", "not an ICAP export: line 2 must start with 'Date' under a row of system names "
             "(or use the tidy layout: system,date,market,series,value,currency)", line=2, column=1,
         )])
-    if len(cells) <= 2:
+    if len(head) <= HEADER_ROWS:
         raise PriceFileError(source.file_name, [Problem("no_data", "the file has headers but no rows of prices", line=3)])
-    headers = [str(h) for h in cells.iloc[1, 1:].fillna("")]
-    sample = [str(d).strip() for d in cells.iloc[2:, 0].dropna().head(20)]
+    headers = head[1][1:]
+    sample = [row[0].strip() for row in head[HEADER_ROWS:] if row and row[0] not in BLANKS][:20]
     for reader in READERS:
         if reader.accepts(headers, sample):
             return reader
@@ -337,6 +388,17 @@ def detect_reader(source: CsvText, cells: pd.DataFrame) -> type[IcapExport]:
 
 
 def read_icap(source: CsvText, *, skip_unknown: bool = False) -> Parsed:
-    cells = read_cells(source)
-    reader = detect_reader(source, cells)
-    return reader(source, cells, skip_unknown=skip_unknown).read()
+    check_field_counts(source)
+    head = read_head(source, HEADER_ROWS + SAMPLE_ROWS)
+    reader = detect_reader(source, head)
+    return reader(source, head[:HEADER_ROWS], skip_unknown=skip_unknown).read()
+
+
+def _numbers(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(the cells as floats, which cells are filled). Columns read as text (a cell that is not a
+    number) are converted with to_numeric: a filled cell that stays NaN is a bad number."""
+    if all(dtype == np.float64 for dtype in cells.dtypes):
+        grid = cells.to_numpy(dtype=float)
+        return grid, ~np.isnan(grid)
+    grid = cells.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    return grid, cells.notna().to_numpy()

@@ -116,22 +116,24 @@ def level_label(series: str) -> str:
     return series.replace("_", " ").capitalize() + " (unnamed level)"
 
 
-def name_levels(system: str, column: str, dates: pd.Series) -> tuple[np.ndarray, int]:
+def name_levels(system: str, column: str, dates: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
     """Name each date's level for one system and stability column.
 
     Returns the names (an array aligned with `dates`) and how many dates no rule covers
     (those keep the generic name, and the caller warns).
     """
-    names = np.full(len(dates), generic_level(column), dtype=object)
-    covered = np.zeros(len(dates), dtype=bool)
+    values = np.asarray(dates, dtype="datetime64[us]")
+    names = np.empty(len(values), dtype=object)
+    names.fill(generic_level(column))
+    covered = np.zeros(len(values), dtype=bool)
     for rule in STABILITY_RULES:
         if rule.system != system or rule.column != column:
             continue
-        within = np.ones(len(dates), dtype=bool)
+        within = np.ones(len(values), dtype=bool)
         if rule.valid_from is not None:
-            within &= (dates >= pd.Timestamp(rule.valid_from)).to_numpy()
+            within &= values >= np.datetime64(rule.valid_from, "us")
         if rule.valid_until is not None:
-            within &= (dates <= pd.Timestamp(rule.valid_until)).to_numpy()
+            within &= values <= np.datetime64(rule.valid_until, "us")
         mask = within & ~covered
         names[mask] = rule.level
         covered |= mask

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -23,6 +25,8 @@ _BINARY_MAGIC = {
 }
 # UTF-8 text decoded as Windows-1252 twice over ("QuÃ©bec"): the file was re-encoded by mistake.
 _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+# The bytes of "Â" and "Ã" in each encoding: the regex above runs only on text that has them.
+_MOJIBAKE_LEADS = {"utf-8": re.compile(rb"\xc3[\x82\x83]"), "cp1252": re.compile(rb"[\xc2\xc3]")}
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ def decode(data: bytes, file_name: str) -> CsvText:
         return PriceFileError(file_name, [Problem(code, message, line=line)])
 
     sha = hashlib.sha256(data).hexdigest()
-    if not data.strip():
+    if not data or data.isspace():
         raise fail("empty_file", "the file is empty")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and b"\x00" in data[:4096] and data[1:2] == b"\x00"):
         raise fail("encoding", "the file is UTF-16 text; save it as UTF-8 CSV")
@@ -62,7 +66,8 @@ def decode(data: bytes, file_name: str) -> CsvText:
         except UnicodeDecodeError:
             line = data[: exc.start].count(b"\n") + 1
             raise fail("encoding", f"byte 0x{data[exc.start]:02x} is neither UTF-8 nor Windows-1252 text", line) from None
-    if (bad := _MOJIBAKE.search(text)) is not None:
+    suspect = _MOJIBAKE_LEADS[encoding].search(data) is not None
+    if suspect and (bad := _MOJIBAKE.search(text)) is not None:
         line = text[: bad.start()].count("\n") + 1
         raise fail(
             "encoding",
@@ -73,29 +78,44 @@ def decode(data: bytes, file_name: str) -> CsvText:
     return CsvText(file_name=file_name, sha256=sha, encoding=encoding, text=text)
 
 
-def read_cells(source: CsvText) -> pd.DataFrame:
-    """Every cell as a string or NaN when blank, one DataFrame row per file line (index 0 is line 1).
+def read_head(source: CsvText, lines: int) -> list[list[str]]:
+    """The first `lines` lines as lists of cells: the header rows and a sample of the first dates."""
+    pieces = source.text.split("\n", lines)
+    if pieces[-1] == "":
+        pieces.pop()  # the text ends with a line break
+    return list(csv.reader(pieces[:lines]))
 
-    Truncated and overlong rows are errors, with their line numbers: pandas would pad or
-    reject them without saying which line.
+
+def read_body(source: CsvText, *, skip: int, width: int, dtypes: dict[int, Any]) -> pd.DataFrame:
+    """The lines after the first `skip`, one DataFrame row each (the index is the 0-based line number).
+
+    Only the columns in `dtypes` are read, by pandas' C parser as in a plain `read_csv`: a
+    float64 column is converted to numbers while parsing (ValueError if a cell is not a number;
+    callers then read it again as text to name every bad cell). Call `check_field_counts` first:
+    pandas pads short rows without saying which line.
     """
+    try:
+        body = pd.read_csv(
+            io.StringIO(source.text), header=None, names=range(width), skiprows=skip, usecols=sorted(dtypes),
+            dtype=dtypes, keep_default_na=False, na_values=BLANKS, skip_blank_lines=False, engine="c", low_memory=False,
+        )
+    except pd.errors.EmptyDataError:
+        body = pd.DataFrame({i: pd.Series(dtype=dtype) for i, dtype in sorted(dtypes.items())})
+    except pd.errors.ParserError as exc:
+        raise PriceFileError(source.file_name, [Problem("not_csv", f"not readable as CSV: {exc}")]) from None
+    body.index = pd.RangeIndex(skip, skip + len(body))
+    return body
+
+
+def check_field_counts(source: CsvText) -> None:
+    """Raise PriceFileError naming every line whose number of fields differs from the first line's."""
     problems = _field_count_problems(source.text)
     if problems:
         raise PriceFileError(source.file_name, problems)
-    try:
-        cells = pd.read_csv(
-            io.StringIO(source.text), header=None, dtype=object, keep_default_na=False,
-            na_values=BLANKS, skip_blank_lines=False, engine="c",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise PriceFileError(source.file_name, [Problem("not_csv", f"not readable as CSV: {exc}")]) from None
-    return cells
 
 
 def _field_count_problems(text: str) -> list[Problem]:
     """Lines whose number of fields differs from the first line's (checked exactly only where commas disagree)."""
-    import csv
-
     lines = text.splitlines()
     if not lines:
         return []

@@ -20,7 +20,7 @@ import pandas as pd
 from .icap import Parsed
 from .levels import LEVELS
 from .problems import PriceFileError, Problem
-from .text import BLANKS, CsvText, read_cells
+from .text import BLANKS, CsvText, check_field_counts
 
 REQUIRED = ["system", "date", "market", "series", "value", "currency"]
 OPTIONAL = ["eur_rate", "usd_rate"]
@@ -35,7 +35,7 @@ def is_tidy(source: CsvText) -> bool:
 
 def read_tidy(source: CsvText, *, known_systems: set[str] | None = None) -> Parsed:
     """Read a tidy CSV; every bad cell is reported with its line and column."""
-    read_cells(source)  # field counts: truncated and overlong rows, with line numbers
+    check_field_counts(source)  # truncated and overlong rows, with line numbers
     frame = pd.read_csv(io.StringIO(source.text), dtype=str, keep_default_na=False, na_values=BLANKS, skip_blank_lines=False)
     frame.columns = [c.strip().lower() for c in frame.columns]
     name = source.file_name

@@ -9,24 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Max
-
 
 def imported_rates() -> tuple[dict[str, float], str | None]:
     """({currency: value in EUR}, description) from the latest imported rates, or ({}, None)."""
     try:
-        from ..prices.models import ExchangeRate  # type: ignore[attr-defined]
+        from ..prices.data import stored_rates
     except ImportError:
         return {}, None
-    rows = ExchangeRate.objects.filter(eur_rate__isnull=False)
-    latest = dict(rows.values("currency").annotate(latest=Max("date")).values_list("currency", "latest"))
-    if not latest:
+    known = stored_rates().dropna(subset=["eur_rate"])  # sorted by currency and date
+    if known.empty:
         return {}, None
+    latest = known.groupby("currency").tail(1)
     rates = {"EUR": 1.0}
-    for currency, date, rate in rows.filter(date__in=set(latest.values())).values_list("currency", "date", "eur_rate"):
-        if latest.get(currency) == date and rate and rate > 0:
-            rates[currency] = float(rate)
-    newest = max(latest.values())
+    rates.update({currency: float(rate) for currency, rate in zip(latest["currency"], latest["eur_rate"]) if rate > 0})
+    newest = latest["date"].max().date()
     return rates, f"from the imported price data (latest rates, up to {newest.isoformat()})"
 
 

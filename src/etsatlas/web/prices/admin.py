@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from ..core.admin import ReadOnlyAdmin
-from .models import ExchangeRate, Observation, PriceImport, Revision
+from .models import Observation, PriceImport, RateSeries, Revision
 
 
 @admin.register(PriceImport)
@@ -25,7 +25,19 @@ class RevisionAdmin(ReadOnlyAdmin):
     list_display = ["observation", "previous_value", "value", "price_import", "previous_import"]
 
 
-@admin.register(ExchangeRate)
-class ExchangeRateAdmin(ReadOnlyAdmin):
-    list_display = ["currency", "date", "eur_rate", "usd_rate", "source_import"]
+@admin.register(RateSeries)
+class RateSeriesAdmin(ReadOnlyAdmin):
+    list_display = ["currency", "source_import", "date_count", "first_date", "last_date"]
     list_filter = ["currency"]
+
+    @admin.display(description="dates")
+    def date_count(self, obj: RateSeries) -> int:
+        return len(obj.dates)
+
+    @admin.display(description="from")
+    def first_date(self, obj: RateSeries) -> str:
+        return str(obj.dates[0]) if len(obj.dates) else ""
+
+    @admin.display(description="until")
+    def last_date(self, obj: RateSeries) -> str:
+        return str(obj.dates[-1]) if len(obj.dates) else ""

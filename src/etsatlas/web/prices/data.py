@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pandas as pd
 from django.db.models import Count, Max
 
-from .models import ExchangeRate, Observation, PriceImport
+from .models import Observation, PriceImport, RateSeries
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
@@ -31,14 +32,21 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = Observation.objects.values_list("system", "date", "market", "series", "value", "currency")
     observations = pd.DataFrame(list(rows), columns=["system", "date", "market", "series", "value", "currency"])
     observations["date"] = pd.to_datetime(observations["date"])
-    rate_rows = ExchangeRate.objects.values_list("currency", "date", "eur_rate", "usd_rate")
-    rates = pd.DataFrame(list(rate_rows), columns=["currency", "date", "eur_rate", "usd_rate"])
-    rates["date"] = pd.to_datetime(rates["date"])
-    rates["eur_rate"] = rates["eur_rate"].astype(float)
-    rates["usd_rate"] = rates["usd_rate"].astype(float)
+    rates = stored_rates()
     with _lock:
         _cache.update(version=version, frames=(observations, rates))
     return observations, rates
+
+
+def stored_rates() -> pd.DataFrame:
+    """Every stored exchange rate: currency, date, eur_rate, usd_rate (sorted by currency and date)."""
+    parts = [series.frame() for series in RateSeries.objects.only("currency", "days", "eur_rates", "usd_rates")]
+    if not parts:
+        parts = [pd.DataFrame({"currency": [], "date": np.array([], dtype="datetime64[D]"), "eur_rate": [], "usd_rate": []})]
+    rates = pd.concat(parts, ignore_index=True).astype({"currency": object, "eur_rate": float, "usd_rate": float})
+    # The unit of the observations' dates, which the database gives as date objects (merge_asof needs one unit).
+    rates["date"] = rates["date"].astype("datetime64[s]")
+    return rates.sort_values(["currency", "date"], ignore_index=True)
 
 
 def has_data() -> bool:

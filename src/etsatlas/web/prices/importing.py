@@ -15,12 +15,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import transaction
 
 from etsatlas.prices import PriceFile, read_price_bytes
 from etsatlas.web.accounts.audit import record as audit
 
-from .models import ExchangeRate, Observation, PriceImport, Revision
+from .bulk import insert_frame, unique_keys_built_after
+from .data import stored_rates
+from .models import Observation, PriceImport, RateSeries, Revision
 
 KEY = ["system", "market", "series", "date"]
 BATCH = 2000
@@ -78,17 +80,16 @@ def store(price_file: PriceFile, *, dry_run: bool = False) -> ImportReport:
 
 
 def _write(price_file: PriceFile, report: ImportReport) -> None:
+    new = price_file.observations
     record = PriceImport.objects.create(
         file_name=price_file.file_name, sha256=price_file.sha256, layout=price_file.layout,
-        encoding=price_file.encoding, counts=report.counts, warnings=report.warnings,
+        encoding=price_file.encoding, counts=report.counts, warnings=report.warnings, columns=_column_labels(new),
     )
-    new = price_file.observations
-    stored = _stored_observations(sorted(new["system"].unique()))
-    merged = new.merge(stored, on=KEY, how="left", suffixes=("", "_old"))
+    merged = _with_stored(new, _stored_observations(sorted(new["system"].unique())))
     is_new = merged["id"].isna().to_numpy()
     old = merged["value_old"].to_numpy(dtype=float, na_value=np.nan)
     changed = ~is_new & ~np.isclose(merged["value"].to_numpy(dtype=float), old, rtol=1e-12, atol=0)
-    _create(merged[is_new], record)
+    _create(merged if is_new.all() else merged[is_new], record)
     _revise(merged[changed], record)
     report.added, report.revised = int(is_new.sum()), int(changed.sum())
     report.unchanged = len(merged) - report.added - report.revised
@@ -108,41 +109,37 @@ def _knowledge_base_ids() -> set[str] | None:
     return ids or None
 
 
-def _stored_observations(systems: list[str]) -> pd.DataFrame:
-    rows = Observation.objects.filter(system__in=systems).values_list("id", "system", "market", "series", "date", "value", "source_import_id")
-    frame = pd.DataFrame(list(rows), columns=["id", *KEY, "value", "import_id"])
+def _column_labels(observations: pd.DataFrame) -> dict[str, str]:
+    """Column group and header of each column of the file (one label per column, kept on the import)."""
+    columns, first = np.unique(observations["column"].to_numpy(), return_index=True)
+    return dict(zip(map(str, columns.tolist()), observations["source"].to_numpy()[first].tolist()))
+
+
+def _with_stored(new: pd.DataFrame, stored: pd.DataFrame | None) -> pd.DataFrame:
+    """`new` with the id, value (value_old) and import of the stored observation of the same key, NaN where none."""
+    if stored is None:
+        return new.assign(id=np.nan, value_old=np.nan, import_id=np.nan)
+    return new.merge(stored, on=KEY, how="left", suffixes=("", "_old"))
+
+
+def _stored_observations(systems: list[str]) -> pd.DataFrame | None:
+    """The stored observations of these systems (None when there are none: a first import)."""
+    rows = list(Observation.objects.filter(system__in=systems).values_list("id", "system", "market", "series", "date", "value", "source_import_id"))
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows, columns=["id", *KEY, "value", "import_id"])
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"value": float, "id": "Int64", "import_id": "Int64"})
 
 
 def _create(rows: pd.DataFrame, record: PriceImport) -> None:
-    _insert(Observation, {
-        "system": rows["system"], "date": rows["date"].dt.date, "market": rows["market"], "series": rows["series"],
+    frame = pd.DataFrame({
+        "system": rows["system"], "date": rows["date"], "market": rows["market"], "series": rows["series"],
         "value": rows["value"].astype(float), "currency": rows["currency"], "source_import_id": record.id,
-        "line": rows["line"].astype(int), "column": rows["column"].astype(int), "source": rows["source"].str.slice(0, 200),
+        "line": rows["line"].astype(int), "column": rows["column"].astype(int),
     })
-
-
-def _insert(model, columns: dict[str, Any]) -> None:
-    """One executemany for many rows: bulk_create builds a model instance and compiles SQL per row,
-    which costs seconds for 36,000 observations. Values come from the validated tidy table."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    frame = pd.DataFrame(columns)
-    if frame.empty:
-        return
-    names = list(frame.columns)
-    quote = connection.ops.quote_name
-    table, cols = quote(model._meta.db_table), ", ".join(quote(fields[n].column) for n in names)
-    values = [frame[n].astype(object).where(frame[n].notna(), None).tolist() for n in names]
-    rows = list(zip(*values))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is PostgreSQL's bulk path: one stream instead of a statement per row.
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(names))})", rows)
+    with unique_keys_built_after(Observation, large=len(frame) > Observation.objects.count()):
+        insert_frame(Observation, frame)
 
 
 def _revise(rows: pd.DataFrame, record: PriceImport) -> None:
@@ -157,25 +154,26 @@ def _revise(rows: pd.DataFrame, record: PriceImport) -> None:
         ))
         updates.append(Observation(
             id=obs_id, value=row.value, currency=row.currency, source_import=record, line=int(row.line),
-            column=int(row.column), source=row.source[:200],
+            column=int(row.column),
         ))
-    Observation.objects.bulk_update(updates, ["value", "currency", "source_import", "line", "column", "source"], batch_size=BATCH)
+    Observation.objects.bulk_update(updates, ["value", "currency", "source_import", "line", "column"], batch_size=BATCH)
     Revision.objects.bulk_create(revisions, batch_size=BATCH)
 
 
 def _add_rates(rates: pd.DataFrame, record: PriceImport) -> int:
-    """Rates for currency-dates not stored yet (the first import of a date keeps it)."""
+    """Rates for currency-dates not stored yet (the first import of a date keeps it), one RateSeries per currency."""
+    stored = stored_rates()[["currency", "date"]]
+    if len(stored) and len(rates):
+        merged = rates.merge(stored.assign(_stored=True), on=["currency", "date"], how="left")
+        rates = rates[merged["_stored"].isna().to_numpy()]
     if rates.empty:
         return 0
-    stored = pd.DataFrame(list(ExchangeRate.objects.values_list("currency", "date")), columns=["currency", "date"])
-    stored["date"] = pd.to_datetime(stored["date"])
-    stored["currency"] = stored["currency"].astype(object)
-    merged = rates.merge(stored.assign(_stored=True), on=["currency", "date"], how="left")
-    fresh = merged[merged["_stored"].isna()]
-    _insert(ExchangeRate, {
-        "currency": fresh["currency"], "date": fresh["date"].dt.date, "eur_rate": fresh["eur_rate"].astype(float),
-        "usd_rate": fresh["usd_rate"].astype(float), "source_import_id": record.id,
-    })
-    return len(fresh)
-
-
+    rates = rates.sort_values(["currency", "date"], kind="stable")
+    currency, dates = rates["currency"].to_numpy(), rates["date"].to_numpy()
+    eur, usd = rates["eur_rate"].to_numpy(dtype=float), rates["usd_rate"].to_numpy(dtype=float)
+    codes, starts = np.unique(currency, return_index=True)
+    ends = [*starts[1:].tolist(), len(rates)]
+    RateSeries.objects.bulk_create([
+        RateSeries.pack(code, record, dates[a:b], eur[a:b], usd[a:b]) for code, a, b in zip(codes.tolist(), starts.tolist(), ends)
+    ])
+    return len(rates)
