@@ -2,10 +2,12 @@
 
     {% load library_tags %}{% recent_resources 5 %}
     {% load library_tags %}{% related_resources system_id %}
+    {% load library_tags %}{% design_guidance sheet %}
 """
 
 from django import template
 
+from .. import guidance
 from ..models import Resource, ResourceTag
 from ..search.engine import with_relations
 
@@ -25,3 +27,8 @@ def related_resources(system_id: str, count: int = 5):
     qs = Resource.objects.filter(id__in=ResourceTag.objects.filter(kind="system", value=system_id).values("resource_id"))
     resources = list(with_relations(qs).order_by("-date", "-id")[: int(count)])
     return {"resources": resources, "system_id": system_id, "total": qs.count()}
+
+
+@register.inclusion_tag("library/_guidance_list.html")
+def design_guidance(sheet, count: int = 5):
+    return {"guidance": guidance.design_guidance(sheet, int(count)), "system_id": sheet.id}
