@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import getpass
 import http.server
 import io
 import threading
@@ -325,6 +326,8 @@ def test_import_is_recorded_in_the_audit_log(db):
     report = import_bytes(sample_export(), "sample.csv")
     entry = AuditEntry.objects.get(action="prices.import")
     assert entry.target_id == str(report.import_id) and entry.details["added"] == 15
+    # No web request: the change is the operating-system account's, not anonymous.
+    assert entry.actor is None and entry.actor_name == f"command line ({getpass.getuser()})"
 
 
 def test_tidy_csv_system_must_be_in_the_knowledge_base_once_seeded(seeded):
