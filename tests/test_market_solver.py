@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 
-from etsatlas.market import simulate
+from etsatlas.market import reference, simulate, table
+from etsatlas.market.equilibrium import autarky_row, states
+from etsatlas.market.kernel import Rows, solve_packed
+from etsatlas.market.packed import pack
 from etsatlas.market.scenario import Scenario
 from market_strategies import scenarios
 
@@ -34,6 +38,41 @@ def assert_same(fast: dict, ref: dict, scenario: Scenario) -> None:
 @given(scenarios())
 def test_kernel_matches_reference_on_generated_scenarios(scenario):
     assert_same(simulate(scenario), simulate(scenario, engine="reference"), scenario)
+
+
+def _rows(scenario: Scenario) -> list[reference.Row]:
+    """Autarky and every link state, consistent or not: each row is a market in its own right."""
+    return [autarky_row(scenario)] + [s.row for s in states(scenario)]
+
+
+def _fast_paths(scenario: Scenario, rows: list[reference.Row]) -> dict[str, tuple[dict, np.ndarray]]:
+    """The search of solve_packed and, for piecewise-linear MACs, the exact tables (unless they hand back)."""
+    pk = pack([scenario])
+    r = Rows(*(np.array([getattr(x, f) for x in rows]) for f in ("labels", "factors", "fixed")))
+    paths = {"search": solve_packed(pk.take(np.zeros(len(rows), int)), r)}
+    if table.usable(pk):
+        tabled = table.solve_shared(pk, r)
+        event("table: bracket check failed, search used" if tabled is None else "table")
+        if tabled is not None:
+            paths["table"] = tabled
+    return paths
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_each_fast_path_matches_the_reference_row_by_row(scenario):
+    rows = _rows(scenario)
+    expected = reference.solve_rows(scenario, rows)
+    scale = max(max(s.bau, s.cap) for s in scenario.systems)
+    for name, (out, valid) in _fast_paths(scenario, rows).items():
+        for i, ref in enumerate(expected):
+            assert bool(valid[i]) == (ref is not None), f"{name}: row {i} validity"
+            if ref is None:
+                continue
+            for field in reference.FIELDS:
+                for j, (a, b) in enumerate(zip(out[field][i], ref[field])):
+                    mult = 1.0 if field == "price" else scale
+                    assert_close(float(a), float(b), mult, f"{name}: row {i} {field}[{j}]")
 
 
 def test_linear_two_systems_price_equalises_at_closed_form():

@@ -9,11 +9,10 @@ and interpolates exactly; constant-elasticity curves are refined by bisection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-
 import numpy as np
 
+from . import table
+from .groups import Rows, group_sum, own_prices, settle
 from .packed import Packed, breakpoints, pack, parts
 from .reference import FIELDS, Row
 from .scenario import Scenario
@@ -26,39 +25,6 @@ CHUNK_SYSTEMS = 16_384  # systems solved together in large batches
 __all__ = ["Packed", "Rows", "pack", "solve_packed", "solve_rows"]
 
 
-@dataclass
-class Rows:
-    labels: Array  # (R, n) group label of each system
-    factors: Array  # (R, n) price factor relative to the group's price
-    fixed: Array  # (R, n) fixed inflows (own tonnes) from links at a bound
-
-    @cached_property
-    def groups(self) -> int:
-        """Number of group slots: labels run from 0 to groups - 1."""
-        return int(self.labels.max()) + 1 if self.labels.size else 1
-
-    @cached_property
-    def all_in_one(self) -> bool:
-        """Every system of every row in group 0."""
-        return not self.labels.any()
-
-    @cached_property
-    def flat_labels(self) -> Array:
-        """Index of each system's group in a flattened (R * G) array."""
-        return np.arange(self.labels.shape[0])[:, None] * self.groups + self.labels
-
-    @property
-    def onehot(self) -> Array:
-        return self.labels[:, :, None] == np.arange(self.groups)  # (R, n system, G group)
-
-
-def _group_sum(rows: Rows, onehot: Array, values: Array) -> Array:
-    """Sum of factor * value over each group's members: (R, n, C) -> (R, G, C)."""
-    if onehot.shape[2] == 1 and rows.all_in_one:  # one group per row: a plain weighted sum
-        return (values * rows.factors[..., None]).sum(axis=1, keepdims=True)
-    return np.einsum("ric,rig->rgc", values * rows.factors[..., None], onehot)
-
-
 def _balance(pk: Packed, rows: Rows, onehot: Array, group_price: Array, right: bool | Array) -> Array:
     """Group excess supply (R, G, C) at group prices (R, G, C); +inf where a ceiling offers supply."""
     R, G, C = group_price.shape
@@ -67,7 +33,7 @@ def _balance(pk: Packed, rows: Rows, onehot: Array, group_price: Array, right: b
     else:
         x = rows.factors[..., None] * group_price.reshape(R * G, C)[rows.flat_labels]
     p = parts(pk, x, right)
-    total = _group_sum(rows, onehot, p["excess"] + rows.fixed[..., None])
+    total = group_sum(rows, onehot, p["excess"] + rows.fixed[..., None])
     if not pk.features["ceiling"]:
         return total
     if G == 1 and rows.all_in_one:
@@ -121,29 +87,10 @@ def _root(pk: Packed, rows: Rows, onehot: Array, cand: Array, j: Array) -> tuple
 
 
 def _volumes(pk: Packed, rows: Rows, onehot: Array, price: Array) -> dict[str, Array]:
-    own = rows.factors * np.take_along_axis(price, rows.labels, axis=1)
+    own = own_prices(rows, price)
     both = parts(pk, np.repeat(own[..., None], 2, axis=2), np.array([False, True]))
     left, right = ({k: v[..., i] for k, v in both.items()} for i in (0, 1))
-    group = lambda v: _group_sum(rows, onehot, v[..., None])[..., 0]
-    member = lambda g: np.take_along_axis(g, rows.labels, axis=1)
-    low, high = group(left["excess"] + rows.fixed), group(right["excess"] + rows.fixed)
-    n_ceil = np.einsum("ri,rig->rg", right["ceiling"].astype(float), onehot)
-    at_zero, capped = price == 0.0, (n_ceil > 0) & (high < 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        theta = np.where(high > low, np.clip(-low / (high - low), 0.0, 1.0), 1.0)
-    theta = member(np.where(at_zero | capped, 1.0, theta))
-    out = {k: left[k] + theta * (right[k] - left[k]) for k in ("abatement", "emissions", "sold", "released", "offsets", "shortfall")}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ceiling_sold = np.where(right["ceiling"] & member(capped), member(-high / np.maximum(n_ceil, 1)) / rows.factors, 0.0)
-        weight = np.maximum(rows.factors * (right["excess"] + rows.fixed), 0.0)
-        total_weight = member(group(weight / rows.factors))
-        share = np.where(total_weight > 0, weight / total_weight, 0.0)
-        unused = np.where(member(at_zero & (high > 0)), member(high) * share / rows.factors, 0.0)
-    out["price"], out["ceiling_sold"], out["unused"] = own, ceiling_sold, unused
-    out["net_imports"] = out["emissions"] - (
-        pk.free + out["sold"] + out["released"] + out["offsets"] + out["shortfall"] + ceiling_sold - unused
-    )
-    return out
+    return settle(pk, rows, onehot, price, left, right)
 
 
 def solve_packed(pk: Packed, rows: Rows, *, chunk: int | None = None) -> tuple[dict[str, Array], Array]:
@@ -175,8 +122,13 @@ def _solve_chunk(pk: Packed, rows: Rows) -> tuple[dict[str, Array], Array]:
 
 
 def solve_rows(scenario: Scenario, rows: list[Row]) -> list[dict[str, Array] | None]:
-    """Same contract as reference.solve_rows, all rows in one vectorised call."""
-    pk = pack([scenario]).take(np.zeros(len(rows), int))
+    """Same contract as reference.solve_rows, all rows in one vectorised call.
+
+    Piecewise-linear scenarios go through the exact tables of table.py (a few numpy calls in
+    all); the others, and very many rows, through the search of solve_packed.
+    """
+    pk = pack([scenario])
     r = Rows(np.array([x.labels for x in rows]), np.array([x.factors for x in rows]), np.array([x.fixed for x in rows]))
-    out, valid = solve_packed(pk, r)
+    solved = table.solve_shared(pk, r) if table.usable(pk) and table.fits(pk, r) else None
+    out, valid = solved or solve_packed(pk.take(np.zeros(len(rows), int)), r)
     return [{f: out[f][i] for f in FIELDS} if valid[i] else None for i in range(len(rows))]

@@ -114,10 +114,12 @@ def pack(scenarios: list[Scenario]) -> Packed:
     """Arrays of the systems of several scenarios (a Python loop; generate arrays directly for speed)."""
     S = len(scenarios)
     n = max(len(s.systems) for s in scenarios)
-    points = [[None if isinstance(x.mac, ElasticMac) else normalized_points(x.mac, x.bau) for x in s.systems] for s in scenarios]
-    K = max([2, *(len(p) for row in points for p in row if p is not None)])
-    T = max([1, *(len(x.ccr) for s in scenarios for x in s.systems)])
-    M = max([1, *(len(x.offsets.all_tranches()) if x.offsets else 0 for s in scenarios for x in s.systems)])
+    slots = [(si, i, x) for si, s in enumerate(scenarios) for i, x in enumerate(s.systems)]
+    points = [None if isinstance(x.mac, ElasticMac) else normalized_points(x.mac, x.bau) for _, _, x in slots]
+    tranches = [x.offsets.all_tranches() if x.offsets else [] for _, _, x in slots]
+    K = max([2, *(len(p) for p in points if p is not None)])
+    T = max([1, *(len(x.ccr) for _, _, x in slots)])
+    M = max([1, *map(len, tranches)])
     z = np.zeros
     pk = Packed(
         bau=z((S, n)), free=z((S, n)), auction=z((S, n)), elastic=z((S, n), bool), q=z((S, n, K)), m=z((S, n, K)),
@@ -126,35 +128,38 @@ def pack(scenarios: list[Scenario]) -> Packed:
         tier_volume=z((S, n, T)), ceiling=np.full((S, n), np.inf), penalty=np.full((S, n), np.inf),
         offer_price=np.full((S, n, M), np.inf), offer_qty=z((S, n, M)), limit=np.full((S, n), np.inf),
     )
-    for si, scenario in enumerate(scenarios):
-        for i, x in enumerate(scenario.systems):
-            pk.bau[si, i], pk.auction[si, i] = x.bau, x.auction_volume
-            pk.free[si, i] = x.cap - x.auction_volume
-            if isinstance(x.mac, ElasticMac):
-                pk.elastic[si, i], pk.coef[si, i], pk.eta[si, i] = True, x.mac.coefficient, x.mac.elasticity
-            else:
-                pts = points[si][i]
-                assert pts is not None  # piecewise or linear: normalised above
-                pk.npts[si, i] = len(pts)
-                pk.q[si, i], pk.m[si, i] = zip(*(pts + [pts[-1]] * (K - len(pts))))
-            for attr in ("floor", "ceiling", "penalty"):
-                if getattr(x, attr) is not None:
-                    getattr(pk, attr)[si, i] = getattr(x, attr)
-            if x.ecr:
-                pk.ecr_trigger[si, i], pk.ecr_volume[si, i] = x.ecr.trigger, x.ecr.volume
-            for t, tier in enumerate(x.ccr):
-                pk.tier_trigger[si, i, t], pk.tier_volume[si, i, t] = tier.trigger, tier.volume
-            if x.offsets:
-                for t, tranche in enumerate(x.offsets.all_tranches()):
-                    pk.offer_price[si, i, t], pk.offer_qty[si, i, t] = tranche.price, tranche.quantity
-                if x.offsets.limit_pct is not None:
-                    pk.limit[si, i] = x.offsets.limit_pct / 100
+    for (si, i, x), pts, offers in zip(slots, points, tranches):
+        auction = x.auction_volume
+        pk.bau[si, i], pk.auction[si, i], pk.free[si, i] = x.bau, auction, x.cap - auction
+        if pts is None:
+            assert isinstance(x.mac, ElasticMac)
+            pk.elastic[si, i], pk.coef[si, i], pk.eta[si, i] = True, x.mac.coefficient, x.mac.elasticity
+        else:
+            pk.npts[si, i] = len(pts)
+            pts = pts + [pts[-1]] * (K - len(pts))
+            pk.q[si, i] = [q for q, _ in pts]
+            pk.m[si, i] = [m for _, m in pts]
+        if x.floor is not None:
+            pk.floor[si, i] = x.floor
+        if x.ceiling is not None:
+            pk.ceiling[si, i] = x.ceiling
+        if x.penalty is not None:
+            pk.penalty[si, i] = x.penalty
+        if x.ecr:
+            pk.ecr_trigger[si, i], pk.ecr_volume[si, i] = x.ecr.trigger, x.ecr.volume
+        for t, tier in enumerate(x.ccr):
+            pk.tier_trigger[si, i, t], pk.tier_volume[si, i, t] = tier.trigger, tier.volume
+        for t, tranche in enumerate(offers):
+            pk.offer_price[si, i, t], pk.offer_qty[si, i, t] = tranche.price, tranche.quantity
+        if x.offsets and x.offsets.limit_pct is not None:
+            pk.limit[si, i] = x.offsets.limit_pct / 100
     return pk
 
 
 def _gather(a: Array, j: Array) -> Array:
     """a (R, n, K) at index j (R, n, C) -> (R, n, C)."""
-    return np.take_along_axis(a[:, :, None, :], j[..., None], axis=3)[..., 0]
+    R, n, K = a.shape
+    return a.reshape(-1)[(np.arange(R * n) * K).reshape(R, n, 1) + j]
 
 
 def abatement(pk: Packed, x: Array) -> Array:
