@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 
 from etsatlas.market import reference, simulate, table
 from etsatlas.market.equilibrium import autarky_row, states
@@ -58,8 +58,27 @@ def _fast_paths(scenario: Scenario, rows: list[reference.Row]) -> dict[str, tupl
     return paths
 
 
+def _penalty_at_offset_price(cap: float, other: dict, rate: float) -> Scenario:
+    """Above its penalty a system's offsets are priced at the penalty, so an offset tranche priced
+    exactly there counts from the right side only, at every price above the penalty: a table must
+    take its slopes from the right side, and its left side inside a segment from a probe."""
+    offsets = {"tranches": [{"price": 1, "quantity": 1}]}
+    system = {"id": "S0", "bau": 20, "cap": cap, "mac": {"type": "linear", "slope": 1}, "penalty": 1, "offsets": offsets}
+    links = [{"between": ["S0", "S1"], "exchange_rate": rate}]
+    return Scenario.model_validate({"systems": [system, {"id": "S1", **other}], "links": links})
+
+
+# The second prices S1 at its penalty, where the group's volumes blend S0's two sides.
+PENALTY_AT_OFFSET_PRICE = _penalty_at_offset_price(20, {"bau": 28, "cap": 7, "mac": {"type": "linear", "slope": 2}}, 1.0)
+BLEND_ABOVE_PENALTY = _penalty_at_offset_price(
+    10, {"bau": 41, "cap": 20.5, "mac": {"type": "linear", "slope": 2}, "penalty": 1}, 0.5
+)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
+@example(PENALTY_AT_OFFSET_PRICE)
+@example(BLEND_ABOVE_PENALTY)
 def test_each_fast_path_matches_the_reference_row_by_row(scenario):
     rows = _rows(scenario)
     expected = reference.solve_rows(scenario, rows)

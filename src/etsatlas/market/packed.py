@@ -77,6 +77,12 @@ class Packed:
         return self.m.reshape(-1), self.q.reshape(-1), self.slopes.reshape(-1), last
 
     @cached_property
+    def points_first(self) -> Array:
+        """MAC prices with the point axis first, (K, R, n, 1): counting the points below a price then
+        adds K contiguous planes instead of reducing many short rows (several times faster)."""
+        return np.ascontiguousarray(np.moveaxis(self.m, 2, 0))[..., None]
+
+    @cached_property
     def point_base(self) -> Array:
         """Flat index of each system's first MAC point, (R, n, 1)."""
         R, n, K = self.m.shape
@@ -187,7 +193,7 @@ def _abatement_flat(pk: Packed, x: Array) -> Array:
     bau = pk.bau[..., None]
     m_flat, q_flat, slope_flat, last = pk.segments
     # Index of the segment holding x: the number of MAC points at or below it, minus one.
-    below = (pk.m[:, :, None, :] <= x[..., None]).view(np.uint8).sum(-1, dtype=np.uint8)  # K <= 202
+    below = (pk.points_first <= x).view(np.uint8).sum(0, dtype=np.uint8)  # K <= 202
     idx = pk.point_base + np.maximum(below.astype(np.intp) - 1, 0)
     inner = q_flat[idx] + (x - m_flat[idx]) * slope_flat[idx]
     return np.where(x >= last[..., None], bau, np.where(x <= pk.m[:, :, :1], 0.0, inner))

@@ -2,11 +2,12 @@
 
 With a piecewise-linear MAC every volume of a system (abatement, auction sales, reserve
 releases, offsets, penalty shortfall, excess supply) is linear in its price between two of its
-breakpoints, and jumps only at them. Its volumes at each breakpoint, from the left and from the
-right, therefore define it exactly at every price. One evaluation of `packed.parts` builds that
-table; after it, all candidate prices of all rows are tried at once by lookup and interpolation,
-and the clearing volumes come from the same table. For a single scenario this replaces the
-search's dozens of small numpy calls per evaluation by a handful of calls in all.
+breakpoints, and jumps only at them. Its volumes at each breakpoint (from the left and from the
+right) and inside each segment therefore define it exactly at every price. One
+evaluation of `packed.parts` builds that table; after it, all candidate prices of all rows are
+tried at once by a sweep over the sorted breakpoints, and the clearing volumes come from the
+same table. For a single scenario this replaces the search's dozens of small numpy calls per
+evaluation by a handful of calls in all.
 
 Constant-elasticity MACs are curved between breakpoints; scenarios with them use kernel.py.
 """
@@ -28,17 +29,15 @@ ORDER = ("excess", "ceiling") + tuple(f for f in SIDE_FIELDS if f not in ("exces
 
 @dataclass
 class Table:
-    """Systems (n) of one scenario at their B sorted breakpoints, plus a +inf end column."""
+    """Systems (n) of one scenario at their B sorted breakpoints; flat tables are (n * B, F)."""
 
-    price: Array  # (n, B + 1) own prices of the breakpoints, ascending
+    price: Array  # (n, B) own prices of the breakpoints, ascending; the first is 0
     reach: Array  # (n, B) price from which each breakpoint counts as reached (LEVEL_TOL below it)
-    slack: Array  # (n, B + 1) how far above a breakpoint a price still sits on it
-    right: Array  # (n * (B + 1), F) volumes at each breakpoint from the right, fields in ORDER
-    left: Array  # (n * (B + 1), F) the same from the left
-    jump: Array  # (n, B) rise of the excess at each breakpoint (0 on one within LEVEL_TOL of the previous)
-    turn: Array  # (n, B) change of the excess's slope there
-    cap: Array  # (n, B) 1 where a ceiling starts offering any volume
-    left0: Array  # (n,) excess just below price 0
+    slack: Array  # (n * B,) how far above a breakpoint a price still sits on it
+    right: Array  # (n * B, F) volumes at each breakpoint from the right, fields in ORDER
+    left: Array  # (n * B, F) the same from the left
+    slope: Array  # (n * B, F) change per unit of price from each breakpoint to the next (0 past the last)
+    shift: Array  # (n * B, F) left side minus right side between each breakpoint and the next
 
     @property
     def width(self) -> int:
@@ -58,47 +57,43 @@ def fits(pk: Packed, rows: Rows) -> bool:
 
 
 def build(pk: Packed) -> Table:
-    """The table of `pk`'s single scenario (pk arrays (1, n, ...))."""
+    """The table of `pk`'s single scenario (pk arrays (1, n, ...)).
+
+    Each segment is probed at its middle (the last one beyond its start) from both sides. The
+    right side gives its slope. The left side differs from the right inside a segment only
+    above a penalty, where offsets are priced at the penalty and a tranche priced exactly there
+    counts from the right only (as in supply.SystemSupply.parts); the probe gives that shift.
+    """
     n = pk.bau.shape[1]
     b = np.sort(np.concatenate([np.zeros((1, n, 1)), breakpoints(pk)], axis=2), axis=2)[0]
     B = b.shape[1]
-    p = parts(pk, np.concatenate([b, b], axis=1)[None], np.repeat([True, False], B))
-    v = np.stack([p[f] for f in ORDER], axis=-1)[0]  # (n, 2B, F)
-    right, left = v[:, :B], v[:, B:]
-    price = np.concatenate([b, np.full((n, 1), np.inf)], axis=1)
-    slack = LEVEL_TOL * np.abs(b)
-    gap = b[:, 1:] - b[:, :-1]
-    tiny = gap <= slack[:, 1:]  # two breakpoints within LEVEL_TOL act as one
+    probe = np.concatenate([0.5 * (b[:, 1:] + b[:, :-1]), 2 * b[:, -1:] + 1], axis=1)
+    x = np.concatenate([b, b, probe, probe], axis=1)[None]
+    p = parts(pk, x, np.tile(np.repeat([True, False], B), 2))
+    v = np.stack([p[f] for f in ORDER], axis=-1)[0]  # (n, 4B, F)
+    right, left, inside, inside_left = (v[:, i * B : (i + 1) * B] for i in range(4))
+    slack = LEVEL_TOL * b
+    flat = np.ones((n, B, 1), bool)  # no slope past the last breakpoint, nor between two within LEVEL_TOL
+    flat[:, :-1, 0] = b[:, 1:] - b[:, :-1] <= slack[:, 1:]
     with np.errstate(invalid="ignore", divide="ignore"):
-        slope = np.where(tiny, 0.0, (left[:, 1:, 0] - right[:, :-1, 0]) / gap)  # on each segment; 0 past the last
-    slope = np.concatenate([slope, np.zeros((n, 1))], axis=1)
-    same = np.concatenate([np.zeros((n, 1), bool), tiny], axis=1)
-    end = v[:, B - 1 : B]  # past the last breakpoint nothing changes any more
+        slope = np.where(flat, 0.0, (inside - right) / (probe - b)[..., None])
     F = len(ORDER)
-    return Table(
-        price=price, reach=b - slack, slack=np.concatenate([slack, np.zeros((n, 1))], axis=1),
-        right=np.concatenate([right, end], axis=1).reshape(-1, F), left=np.concatenate([left, end], axis=1).reshape(-1, F),
-        jump=np.where(same, 0.0, right[..., 0] - left[..., 0]), turn=np.diff(slope, axis=1, prepend=0.0),
-        cap=np.where(same, 0.0, right[..., 1] - left[..., 1]), left0=left[:, 0, 0],
-    )
+    return Table(b, b - slack, slack.reshape(-1), right.reshape(-1, F), left.reshape(-1, F), slope.reshape(-1, F),
+                 (inside_left - inside).reshape(-1, F))
 
 
 def lookup(t: Table, x: Array, fields: int = len(ORDER)) -> tuple[Array, Array]:
     """Volumes (..., n, fields) of each system at own prices x (..., n): from the right, from the left.
 
-    Between breakpoints k and k + 1 a volume runs linearly from its right value at k to its
-    left value at k + 1; at a breakpoint (within LEVEL_TOL) the two sides differ.
+    From breakpoint k a volume runs linearly with its slope up to breakpoint k + 1; at a
+    breakpoint (within LEVEL_TOL) the left side is the table's, elsewhere the right side shifted.
     """
     n = t.price.shape[0]
     idx = np.arange(n) * t.width + np.maximum((t.reach <= x[..., None]).sum(-1) - 1, 0)
-    flat = t.price.reshape(-1)
-    b0, b1 = flat[idx], flat[idx + 1]
-    r0, l1 = t.right[idx, :fields], t.left[idx + 1, :fields]
-    with np.errstate(invalid="ignore"):
-        w = np.where(np.isfinite(b1), (x - b0) / (b1 - b0), 0.0)[..., None]
-    right = r0 + w * (l1 - r0)
-    at = (x <= b0 + t.slack.reshape(-1)[idx])[..., None]
-    return right, np.where(at, t.left[idx, :fields], right)
+    b0 = t.price.reshape(-1)[idx]
+    right = t.right[idx, :fields] + (x - b0)[..., None] * t.slope[idx, :fields]
+    at = (x <= b0 + t.slack[idx])[..., None]
+    return right, np.where(at, t.left[idx, :fields], right + t.shift[idx, :fields])
 
 
 def _sides(values: Array) -> dict[str, Array]:
@@ -116,12 +111,19 @@ def _brackets(t: Table, rows: Rows) -> tuple[Array, Array, Array]:
     scenario their count, not the array sizes, sets the time.
     """
     R, n = rows.labels.shape
-    B = t.width - 1
+    B = t.width
     N = n * B
     k = rows.factors[..., None]  # (R, n, 1)
+    right, slope = t.right[:, :2].reshape(n, B, 2), t.slope[:, 0].reshape(n, B)
+    # What each breakpoint adds to the excess on top of the previous segment's line, and to its slope
+    # (the first, at price 0, adds the whole excess there). A ceiling's 0/1 flag has no slope.
+    reached = right[:, 1:] - right[:, :-1]
+    reached[..., 0] -= slope[:, :-1] * (t.price[:, 1:] - t.price[:, :-1])
+    reached = np.concatenate([right[:, :1], reached], axis=1)
+    turn = np.diff(slope, axis=1, prepend=0.0)
     # In the group's price p a member contributes k * (excess(k p) + fixed): jumps scale by k, slopes by k^2.
-    steps = np.stack([k * t.jump, k * k * t.turn, t.cap + 0.0 * k], axis=-1).reshape(R * N, 3)
-    cand = (t.price[:, :B] / k).reshape(R, N)
+    steps = np.stack([k * reached[..., 0], k * k * turn, reached[..., 1] + 0.0 * k], axis=-1).reshape(R * N, 3)
+    cand = (t.price / k).reshape(R, N)
     group = rows.labels.repeat(B, axis=1)
     flat = np.lexsort((cand, group)) + np.arange(0, R * N, N)[:, None]  # by group, then price
     c, g, steps = cand.ravel()[flat], group.ravel()[flat], steps[flat]
@@ -134,7 +136,7 @@ def _brackets(t: Table, rows: Rows) -> tuple[Array, Array, Array]:
     rise[:, 1:] = run[:, :-1, 1] * (c[:, 1:] - c[:, :-1])
     rise[first] = 0.0
     rise = rise.cumsum(axis=1)
-    start = rows.factors * (t.left0 + rows.fixed)  # each member's balance just below price 0
+    start = rows.factors * rows.fixed  # each member's balance before its breakpoints: its fixed inflow
     below_zero = np.zeros(R * rows.groups)
     np.add.at(below_zero, rows.flat_labels.ravel(), start.ravel())
     value = below_zero[(g + np.arange(0, R * rows.groups, rows.groups)[:, None])] + run[..., 0] + rise - rise.ravel()[base]
