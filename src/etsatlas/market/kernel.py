@@ -138,13 +138,13 @@ def _solve_chunk(pk: Packed, rows: Rows) -> tuple[dict[str, Array], Array]:
     return _volumes(pk, rows, onehot, np.where(present, price, 0.0), np.where(present, c1, 0.0), sides), valid
 
 
-def solve_rows(scenario: Scenario, rows: list[Row]) -> list[dict[str, Array] | None]:
+def solve_rows(scenario: Scenario, rows: list[Row], *, pk: Packed | None = None) -> list[dict[str, Array] | None]:
     """Same contract as reference.solve_rows, all rows in one vectorised call.
 
     Piecewise-linear scenarios go through the exact tables of table.py (a few numpy calls in
     all); the others, and very many rows, through the search of solve_packed.
     """
-    pk = pack([scenario])
+    pk = pack([scenario]) if pk is None else pk  # `pk`: the scenario already packed
     r = Rows(np.array([x.labels for x in rows]), np.array([x.factors for x in rows]), np.array([x.fixed for x in rows]))
     solved = table.solve_shared(pk, r) if table.usable(pk) and table.fits(pk, r) else None
     out, valid = solved or solve_packed(pk.take(np.zeros(len(rows), int)), r)

@@ -101,10 +101,15 @@ class Packed:
         """
         out = {}
         for name in ("floor", "ecr_trigger", "tier_trigger", "ceiling", "penalty", "offer_price"):
-            level = getattr(self, name)
+            level = _levels_first(getattr(self, name))
             slack = LEVEL_TOL * np.abs(np.where(np.isfinite(level), level, 0.0))
             out[name] = (level - slack, level + slack)
         return out
+
+    @cached_property
+    def volumes_first(self) -> dict[str, Array]:
+        """Reserve tier and offset tranche volumes laid out like their levels, (T, R, n, 1)."""
+        return {"tier_trigger": _levels_first(self.tier_volume), "offer_price": _levels_first(self.offer_qty)}
 
     @cached_property
     def features(self) -> dict[str, bool]:
@@ -114,6 +119,12 @@ class Packed:
             "tiers": bool((self.tier_volume > 0).any()), "ceiling": bool(np.isfinite(self.ceiling).any()),
             "penalty": bool(np.isfinite(self.penalty).any()), "offsets": bool((self.offer_qty > 0).any()),
         }
+
+
+def _levels_first(a: Array) -> Array:
+    """(R, n) -> (R, n, 1) against prices (R, n, C); (R, n, T) -> (T, R, n, 1), summed over T by adding
+    T contiguous planes (a reduction over a short last axis is several times slower)."""
+    return a[..., None] if a.ndim == 2 else np.ascontiguousarray(np.moveaxis(a, 2, 0))[..., None]
 
 
 def pack(scenarios: list[Scenario]) -> Packed:
@@ -162,12 +173,6 @@ def pack(scenarios: list[Scenario]) -> Packed:
     return pk
 
 
-def _gather(a: Array, j: Array) -> Array:
-    """a (R, n, K) at index j (R, n, C) -> (R, n, C)."""
-    R, n, K = a.shape
-    return a.reshape(-1)[(np.arange(R * n) * K).reshape(R, n, 1) + j]
-
-
 def abatement(pk: Packed, x: Array) -> Array:
     """Abatement at own price x (R, n, C), capped at BAU."""
     bau = pk.bau[..., None]
@@ -200,16 +205,17 @@ def _abatement_flat(pk: Packed, x: Array) -> Array:
 
 
 def _at(pk: Packed, x: Array, name: str, right: bool | Array) -> Array:
-    """x at or above a level, from the right side (>=) or the left side (>); x (R, n, C) or (R, n, C, 1)."""
+    """x (R, n, C) at or above a level, from the right side (>=) or the left side (>); (T, R, n, C) for
+    tiers and tranches."""
     lo, hi = pk.levels[name]
-    if lo.ndim == 3:  # tiers and tranches: (R, n, T) against x (R, n, C, 1)
-        lo, hi = lo[:, :, None, :], hi[:, :, None, :]
-    else:
-        lo, hi = lo[..., None], hi[..., None]
     if isinstance(right, bool):
         return x >= lo if right else x > hi
-    side = right if x.ndim == 3 else right[..., None]
-    return np.where(side, x >= lo, x > hi)
+    return np.where(right, x >= lo, x > hi)
+
+
+def _released(pk: Packed, x: Array, name: str, right: bool | Array) -> Array:
+    """Total volume of the tiers (or tranches) whose level x has reached, (R, n, C)."""
+    return (_at(pk, x, name, right) * pk.volumes_first[name]).sum(0)
 
 
 def parts(pk: Packed, x: Array, right: bool | Array) -> dict[str, Array]:
@@ -225,12 +231,12 @@ def parts(pk: Packed, x: Array, right: bool | Array) -> dict[str, Array]:
         auction = auction - np.where(_at(pk, x, "ecr_trigger", right), 0.0, e(pk.ecr_volume))
     sold = np.where(_at(pk, x, "floor", right), auction, 0.0) if has["floor"] else auction + zero
     if has["tiers"]:
-        released = (_at(pk, x[..., None], "tier_trigger", right) * pk.tier_volume[:, :, None, :]).sum(-1)
+        released = _released(pk, x, "tier_trigger", right)
     else:
         released = zero
     offsets = zero
     if has["offsets"]:
-        offer = (_at(pk, xe[..., None], "offer_price", right) * pk.offer_qty[:, :, None, :]).sum(-1)
+        offer = _released(pk, xe, "offer_price", right)
         limited = np.isfinite(e(pk.limit))
         offsets = np.where(limited, np.minimum(offer, np.where(limited, e(pk.limit), 0.0) * emissions), offer)
     shortfall = np.where(_at(pk, x, "penalty", right), emissions - offsets, 0.0) if has["penalty"] else zero
@@ -249,9 +255,9 @@ def breakpoints(pk: Packed) -> Array:
     """
     finite = lambda a: np.where(np.isfinite(a), a, 0.0)
     has = pk.features
-    pieces = [np.where(pk.elastic[..., None], 0.0, pk.m)]
+    pieces = [pk.m]
     if pk.any_elastic:
-        pieces.append(np.where(pk.elastic, (pk.bau / pk.coef) ** (1 / pk.eta), 0.0)[..., None])
+        pieces = [np.where(pk.elastic[..., None], 0.0, pk.m), np.where(pk.elastic, (pk.bau / pk.coef) ** (1 / pk.eta), 0.0)[..., None]]
     for name, flag in (("floor", "floor"), ("ecr_trigger", "ecr"), ("ceiling", "ceiling"), ("penalty", "penalty")):
         if has[flag]:
             pieces.append(finite(getattr(pk, name))[..., None])
@@ -264,14 +270,18 @@ def breakpoints(pk: Packed) -> Array:
 
 def _limit_switches(pk: Packed) -> Array:
     """Prices where an offset limit starts to bind: limit * emissions(p) equals the credits offered so far."""
+    R, n, K = pk.q.shape
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(np.isfinite(pk.limit) & (pk.limit > 0), pk.limit, np.inf)[..., None]
         target = pk.bau[..., None] - np.cumsum(pk.offer_qty, axis=2) / share
         ok = (target >= 0) & (target < pk.bau[..., None]) & np.isfinite(share)
         target = np.where(ok, target, 0.0)
-        count = (pk.q[:, :, None, :] <= target[..., None]).sum(-1)
-        j = np.clip(count - 1, 0, pk.q.shape[2] - 2)
-        q0, q1, m0, m1 = _gather(pk.q, j), _gather(pk.q, j + 1), _gather(pk.m, j), _gather(pk.m, j + 1)
-        pwl = np.where(q1 > q0, m0 + (target - q0) * (m1 - m0) / (q1 - q0), m0)
-        ce = (target / pk.coef[..., None]) ** (1 / pk.eta[..., None])
-    return np.where(ok, np.where(pk.elastic[..., None], ce, pwl), 0.0)
+        # The MAC segment holding each target abatement, counted point-axis first (see points_first).
+        count = (np.moveaxis(pk.q, 2, 0)[..., None] <= target).sum(0)
+        j = (np.arange(R * n) * K).reshape(R, n, 1) + np.clip(count - 1, 0, K - 2)
+        q, m = pk.q.reshape(-1), pk.m.reshape(-1)
+        q0, q1, m0, m1 = q[j], q[j + 1], m[j], m[j + 1]
+        price = np.where(q1 > q0, m0 + (target - q0) * (m1 - m0) / (q1 - q0), m0)
+        if pk.any_elastic:
+            price = np.where(pk.elastic[..., None], (target / pk.coef[..., None]) ** (1 / pk.eta[..., None]), price)
+    return np.where(ok, price, 0.0)
