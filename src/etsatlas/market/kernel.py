@@ -120,8 +120,9 @@ def solve_packed(pk: Packed, rows: Rows, *, chunk: int | None = None) -> tuple[d
     if R <= chunk:
         return _solve_chunk(pk, rows)
     pieces = []
+    _ = pk.slopes  # computed once for all chunks, which are views (no copies)
     for start in range(0, R, chunk):
-        idx = np.arange(start, min(R, start + chunk))
+        idx = slice(start, min(R, start + chunk))
         pieces.append(_solve_chunk(pk.take(idx), Rows(rows.labels[idx], rows.factors[idx], rows.fixed[idx])))
     volumes = {k: np.concatenate([p[0][k] for p in pieces]) for k in pieces[0][0]}
     return volumes, np.concatenate([p[1] for p in pieces])

@@ -43,7 +43,8 @@ class Packed:
     offer_qty: Array
     limit: Array  # offset limit share, +inf when absent
 
-    def take(self, idx: Array) -> Packed:
+    def take(self, idx: Array | slice) -> Packed:
+        """Rows `idx`: copies for an index array, views for a slice."""
         out = Packed(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
         if "slopes" in self.__dict__:  # derived tables travel with the rows instead of being recomputed
             out.__dict__["slopes"] = self.slopes[idx]
@@ -194,14 +195,17 @@ def abatement(pk: Packed, x: Array) -> Array:
 
 
 def _abatement_flat(pk: Packed, x: Array) -> Array:
-    """Piecewise abatement for many systems at once: find each segment by counting MAC points."""
-    bau = pk.bau[..., None]
-    m_flat, q_flat, slope_flat, last = pk.segments
+    """Piecewise abatement for many systems at once: find each segment by counting MAC points.
+
+    Below the first point the first segment's line goes negative (hence the floor at 0); past
+    the last point the slope is 0 and the abatement stays at BAU, the last point's.
+    """
+    _, q_flat, slope_flat, _ = pk.segments
+    m_flat = pk.m.reshape(-1)
     # Index of the segment holding x: the number of MAC points at or below it, minus one.
     below = (pk.points_first <= x).view(np.uint8).sum(0, dtype=np.uint8)  # K <= 202
     idx = pk.point_base + np.maximum(below.astype(np.intp) - 1, 0)
-    inner = q_flat[idx] + (x - m_flat[idx]) * slope_flat[idx]
-    return np.where(x >= last[..., None], bau, np.where(x <= pk.m[:, :, :1], 0.0, inner))
+    return np.maximum(q_flat[idx] + (x - m_flat[idx]) * slope_flat[idx], 0.0)
 
 
 def _at(pk: Packed, x: Array, name: str, right: bool | Array) -> Array:
