@@ -14,7 +14,7 @@ Array = np.ndarray
 
 
 def abatement_cost(pk: Packed, a: Array) -> Array:
-    """Area under each MAC from 0 to a (S, n), millions."""
+    """Area under each MAC from 0 to a (S, n), millions; `pk` has S rows or one to share."""
     q, m = pk.q, pk.m
     S, n, K = q.shape
     seg = np.diff(q, axis=2) * (m[:, :, 1:] + m[:, :, :-1]) / 2
@@ -25,10 +25,11 @@ def abatement_cost(pk: Packed, a: Array) -> Array:
     idx = pk.point_base[..., 0] + j
     top = m_flat[idx] + (a - q_flat[idx]) * np.where(slope_flat[idx] > 0, 1 / np.where(slope_flat[idx] > 0, slope_flat[idx], 1.0), 0.0)
     pwl = cum[idx] + (a - q_flat[idx]) * (m_flat[idx] + top) / 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        e = 1 / pk.eta
-        ce = a ** (1 + e) / ((1 + e) * pk.coef**e)
-    return np.where(a <= 0, 0.0, np.where(pk.elastic, ce, pwl))
+    if pk.any_elastic:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            e = 1 / pk.eta
+            pwl = np.where(pk.elastic, a ** (1 + e) / ((1 + e) * pk.coef**e), pwl)
+    return np.where(a <= 0, 0.0, pwl)
 
 
 def offset_cost(pk: Packed, used: Array) -> Array:

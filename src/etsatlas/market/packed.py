@@ -7,6 +7,7 @@ Arrays are (S scenarios, n systems[, K points | T tiers | M tranches]); absent l
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from itertools import chain
 from functools import cached_property
 
 import numpy as np
@@ -146,17 +147,20 @@ def pack(scenarios: list[Scenario]) -> Packed:
         tier_volume=z((S, n, T)), ceiling=np.full((S, n), np.inf), penalty=np.full((S, n), np.inf),
         offer_price=np.full((S, n, M), np.inf), offer_qty=z((S, n, M)), limit=np.full((S, n), np.inf),
     )
-    for (si, i, x), pts, offers in zip(slots, points, tranches):
-        auction = x.auction_volume
-        pk.bau[si, i], pk.auction[si, i], pk.free[si, i] = x.bau, auction, x.cap - auction
-        if pts is None:
-            assert isinstance(x.mac, ElasticMac)
+    at = tuple(np.array([(si, i) for si, i, _ in slots]).T)  # where each system goes
+    systems = [x for _, _, x in slots]
+    pk.bau[at] = [x.bau for x in systems]
+    pk.auction[at] = [x.auction_volume for x in systems]
+    pk.free[at] = [x.cap - x.auction_volume for x in systems]
+    curves = [(i, p) for i, p in enumerate(points) if p is not None]
+    if curves:  # piecewise-linear MACs: points padded by repeating the last
+        padded = (p + [p[-1]] * (K - len(p)) for _, p in curves)
+        pts = np.fromiter(chain.from_iterable(chain.from_iterable(padded)), float, len(curves) * K * 2).reshape(-1, K, 2)
+        rows = tuple(a[[i for i, _ in curves]] for a in at)
+        pk.q[rows], pk.m[rows], pk.npts[rows] = pts[..., 0], pts[..., 1], [len(p) for _, p in curves]
+    for (si, i, x), offers in zip(slots, tranches):
+        if isinstance(x.mac, ElasticMac):
             pk.elastic[si, i], pk.coef[si, i], pk.eta[si, i] = True, x.mac.coefficient, x.mac.elasticity
-        else:
-            pk.npts[si, i] = len(pts)
-            pts = pts + [pts[-1]] * (K - len(pts))
-            pk.q[si, i] = [q for q, _ in pts]
-            pk.m[si, i] = [m for _, m in pts]
         if x.floor is not None:
             pk.floor[si, i] = x.floor
         if x.ceiling is not None:

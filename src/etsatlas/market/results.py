@@ -128,5 +128,5 @@ def simulate(scenario: Scenario, *, engine: str = "fast") -> dict[str, Any]:
         raise SolveError("no price clears the linked market: demand exceeds all supply and no ceiling applies")
     state, linked, flows = found
     # Both costs in one vectorised call (autarky as row 0, linked as row 1).
-    paid = with_costs(pk.take(np.zeros(2, int)), {k: np.stack([solved[0][k], linked[k]]) for k in COST_INPUTS})["cost"]
+    paid = with_costs(pk, {k: np.stack([solved[0][k], linked[k]]) for k in COST_INPUTS})["cost"]
     return report(scenario, solved[0] | {"cost": paid[0]}, linked | {"cost": paid[1]}, state, flows)
