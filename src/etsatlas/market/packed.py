@@ -96,17 +96,13 @@ class Packed:
 
     @cached_property
     def levels(self) -> dict[str, tuple[Array, Array]]:
-        """Each price level widened by LEVEL_TOL: (bound for the right side, bound for the left side).
+        """Each price level widened by LEVEL_TOL: (bound for the right side, bound for the left side),
+        by level name, computed when first asked for.
 
         A price carried through an exchange rate (k * (b / k) need not equal b in floating
         point) thus still reaches the level it came from.
         """
-        out = {}
-        for name in ("floor", "ecr_trigger", "tier_trigger", "ceiling", "penalty", "offer_price"):
-            level = _levels_first(getattr(self, name))
-            slack = LEVEL_TOL * np.abs(np.where(np.isfinite(level), level, 0.0))
-            out[name] = (level - slack, level + slack)
-        return out
+        return _Levels(self)
 
     @cached_property
     def volumes_first(self) -> dict[str, Array]:
@@ -121,6 +117,18 @@ class Packed:
             "tiers": bool((self.tier_volume > 0).any()), "ceiling": bool(np.isfinite(self.ceiling).any()),
             "penalty": bool(np.isfinite(self.penalty).any()), "offsets": bool((self.offer_qty > 0).any()),
         }
+
+
+class _Levels(dict):
+    def __init__(self, pk: Packed):
+        super().__init__()
+        self.pk = pk
+
+    def __missing__(self, name: str) -> tuple[Array, Array]:
+        level = _levels_first(getattr(self.pk, name))
+        slack = LEVEL_TOL * np.abs(np.where(np.isfinite(level), level, 0.0))
+        self[name] = level - slack, level + slack
+        return self[name]
 
 
 def _levels_first(a: Array) -> Array:

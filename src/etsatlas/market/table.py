@@ -120,9 +120,12 @@ def _brackets(t: Table, rows: Rows) -> tuple[Array, Array, Array]:
     reached = right[:, 1:] - right[:, :-1]
     reached[..., 0] -= slope[:, :-1] * (t.price[:, 1:] - t.price[:, :-1])
     reached = np.concatenate([right[:, :1], reached], axis=1)
-    turn = np.diff(slope, axis=1, prepend=0.0)
+    turn = slope.copy()
+    turn[:, 1:] -= slope[:, :-1]
     # In the group's price p a member contributes k * (excess(k p) + fixed): jumps scale by k, slopes by k^2.
-    steps = np.stack([k * reached[..., 0], k * k * turn, reached[..., 1] + 0.0 * k], axis=-1).reshape(R * N, 3)
+    steps = np.empty((R, n, B, 3))
+    steps[..., 0], steps[..., 1], steps[..., 2] = k * reached[..., 0], k * k * turn, reached[..., 1]
+    steps = steps.reshape(R * N, 3)
     cand = (t.price / k).reshape(R, N)
     group = rows.labels.repeat(B, axis=1)
     flat = np.lexsort((cand, group)) + np.arange(0, R * N, N)[:, None]  # by group, then price
