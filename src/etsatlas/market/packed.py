@@ -7,8 +7,8 @@ Arrays are (S scenarios, n systems[, K points | T tiers | M tranches]); absent l
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from itertools import chain
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 
