@@ -44,11 +44,16 @@ class Rows:
         return self.labels[:, :, None] == np.arange(self.groups)  # (R, n system, G group)
 
 
+def group_total(rows: Rows, onehot: Array, values: Array) -> Array:
+    """Sum of values over each group's members: (R, n, C) -> (R, G, C)."""
+    if onehot.shape[2] == 1 and rows.all_in_one:  # one group per row: a plain sum
+        return values.sum(axis=1, keepdims=True)
+    return np.einsum("ric,rig->rgc", values, onehot)
+
+
 def group_sum(rows: Rows, onehot: Array, values: Array) -> Array:
     """Sum of factor * value over each group's members: (R, n, C) -> (R, G, C)."""
-    if onehot.shape[2] == 1 and rows.all_in_one:  # one group per row: a plain weighted sum
-        return (values * rows.factors[..., None]).sum(axis=1, keepdims=True)
-    return np.einsum("ric,rig->rgc", values * rows.factors[..., None], onehot)
+    return group_total(rows, onehot, values * rows.factors[..., None])
 
 
 def own_prices(rows: Rows, price: Array) -> Array:
@@ -64,21 +69,21 @@ def settle(pk: Packed, rows: Rows, onehot: Array, price: Array, left: dict[str, 
     blended between the two sides so that the group clears; at a zero price the surplus is left
     unused, and at a ceiling the missing allowances are sold there (mirrors reference._volumes).
     """
-    group = lambda v: group_sum(rows, onehot, v[..., None])[..., 0]
-    member = lambda g: g.reshape(-1)[rows.flat_labels]  # noqa: E731
-    low, high = group(left["excess"] + rows.fixed), group(right["excess"] + rows.fixed)
-    n_ceil = np.einsum("ri,rig->rg", right["ceiling"].astype(float), onehot)
+    f = rows.factors
+    weight = np.maximum(f * (right["excess"] + rows.fixed), 0.0)
+    columns = np.stack([f * (left["excess"] + rows.fixed), f * (right["excess"] + rows.fixed), right["ceiling"], weight], axis=2)
+    low, high, n_ceil, total_weight = np.moveaxis(group_total(rows, onehot, columns), 2, 0)
     at_zero, capped = price == 0.0, (n_ceil > 0) & (high < 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        theta = np.where(high > low, np.clip(-low / (high - low), 0.0, 1.0), 1.0)
-    theta = member(np.where(at_zero | capped, 1.0, theta))
+        theta = np.where(at_zero | capped | (high <= low), 1.0, np.clip(-low / (high - low), 0.0, 1.0))
+        per_group = np.stack([
+            theta, np.where(capped, -high / np.maximum(n_ceil, 1), 0.0), np.where(at_zero & (high > 0), high, 0.0), total_weight,
+        ], axis=2)
+    theta, ceiling_sold, surplus, total_weight = np.moveaxis(per_group.reshape(-1, 4)[rows.flat_labels], 2, 0)
     out = {k: left[k] + theta * (right[k] - left[k]) for k in BLENDED}
     with np.errstate(divide="ignore", invalid="ignore"):
-        ceiling_sold = np.where(right["ceiling"] & member(capped), member(-high / np.maximum(n_ceil, 1)) / rows.factors, 0.0)
-        weight = np.maximum(rows.factors * (right["excess"] + rows.fixed), 0.0)
-        total_weight = member(group(weight / rows.factors))
-        share = np.where(total_weight > 0, weight / total_weight, 0.0)
-        unused = np.where(member(at_zero & (high > 0)), member(high) * share / rows.factors, 0.0)
+        ceiling_sold = np.where(right["ceiling"], ceiling_sold / f, 0.0)
+        unused = surplus * np.where(total_weight > 0, weight / total_weight, 0.0) / f
     out["price"], out["ceiling_sold"], out["unused"] = own_prices(rows, price), ceiling_sold, unused
     out["net_imports"] = out["emissions"] - (
         pk.free + out["sold"] + out["released"] + out["offsets"] + out["shortfall"] + ceiling_sold - unused

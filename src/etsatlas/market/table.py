@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .groups import SIDE_FIELDS, Rows, group_sum, own_prices, settle
+from .groups import SIDE_FIELDS, Rows, group_total, own_prices, settle
 from .packed import LEVEL_TOL, Packed, breakpoints, parts
 
 Array = np.ndarray
@@ -166,9 +166,11 @@ def solve_shared(pk: Packed, rows: Rows) -> tuple[dict[str, Array], Array] | Non
     has_low = np.isfinite(c0)
     c0 = np.where(has_low, c0, c1)
     right, left = lookup(t, np.stack([own_prices(rows, c0), own_prices(rows, c1)]), fields=2)
-    f0, top, f1 = (group_sum(rows, onehot, (v[..., :1] + rows.fixed[..., None]))[..., 0] for v in (right[0], right[1], left[1]))
-    capped = np.einsum("ri,rig->rg", right[1, ..., 1], onehot) > 0
-    if np.any(present & feasible & ((has_low & (f0 >= 0)) | ~((top >= 0) | capped))):
+    # Balances: right at c0 (must be negative), right at c1 (must clear), left at c1; ceilings offering at c1.
+    f, fixed = rows.factors, rows.fixed
+    columns = np.stack([f * (right[0, ..., 0] + fixed), f * (right[1, ..., 0] + fixed), f * (left[1, ..., 0] + fixed), right[1, ..., 1]], axis=2)
+    f0, top, f1, capped = np.moveaxis(group_total(rows, onehot, columns), 2, 0)
+    if np.any(present & feasible & ((has_low & (f0 >= 0)) | ~((top >= 0) | (capped > 0)))):
         return None
     with np.errstate(divide="ignore", invalid="ignore"):
         inner = c0 - f0 * (c1 - c0) / (f1 - f0)
