@@ -14,22 +14,27 @@ Array = np.ndarray
 
 
 def abatement_cost(pk: Packed, a: Array) -> Array:
-    """Area under each MAC from 0 to a (S, n), millions; `pk` has S rows or one to share."""
+    """Area under each MAC from 0 to a (S, n), millions; `pk` has S rows or one to share.
+
+    Same arithmetic as mac.abatement_cost: whole segments summed in order, then the trapezoid
+    up to a on the segment holding it.
+    """
     q, m = pk.q, pk.m
     S, n, K = q.shape
-    seg = np.diff(q, axis=2) * (m[:, :, 1:] + m[:, :, :-1]) / 2
-    cum = np.concatenate([np.zeros((S, n, 1)), np.cumsum(seg, axis=2)], axis=2).ravel()
-    _, q_flat, slope_flat, _ = pk.segments
-    m_flat = m.ravel()
-    j = np.clip((q < a[..., None]).sum(-1) - 1, 0, K - 2)
-    idx = pk.point_base[..., 0] + j
-    top = m_flat[idx] + (a - q_flat[idx]) * np.where(slope_flat[idx] > 0, 1 / np.where(slope_flat[idx] > 0, slope_flat[idx], 1.0), 0.0)
-    pwl = cum[idx] + (a - q_flat[idx]) * (m_flat[idx] + top) / 2
+    cum = np.zeros((S, n, K))
+    cum[:, :, 1:] = np.cumsum((q[:, :, 1:] - q[:, :, :-1]) * (m[:, :, 1:] + m[:, :, :-1]) / 2, axis=2)
+    j = np.minimum(np.maximum((q < a[..., None]).sum(-1) - 1, 0), K - 2)  # the segment holding a
+    idx = (np.arange(S * n) * K).reshape(S, n) + j
+    q_flat, m_flat = q.reshape(-1), m.reshape(-1)
+    q0, q1, m0, m1 = q_flat[idx], q_flat[idx + 1], m_flat[idx], m_flat[idx + 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        top = np.where(q1 > q0, m0 + (a - q0) * (m1 - m0) / (q1 - q0), m0)  # the MAC at a
+    cost = cum.reshape(-1)[idx] + (a - q0) * (m0 + top) / 2
     if pk.any_elastic:
         with np.errstate(divide="ignore", invalid="ignore"):
             e = 1 / pk.eta
-            pwl = np.where(pk.elastic, a ** (1 + e) / ((1 + e) * pk.coef**e), pwl)
-    return np.where(a <= 0, 0.0, pwl)
+            cost = np.where(pk.elastic, a ** (1 + e) / ((1 + e) * pk.coef**e), cost)
+    return np.where(a <= 0, 0.0, cost)
 
 
 def offset_cost(pk: Packed, used: Array) -> Array:
