@@ -27,8 +27,8 @@ def abatement_cost(pk: Packed, a: Array) -> Array:
     idx = (np.arange(S * n) * K).reshape(S, n) + j
     q_flat, m_flat = q.reshape(-1), m.reshape(-1)
     q0, q1, m0, m1 = q_flat[idx], q_flat[idx + 1], m_flat[idx], m_flat[idx + 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        top = np.where(q1 > q0, m0 + (a - q0) * (m1 - m0) / (q1 - q0), m0)  # the MAC at a
+    rises = q1 > q0
+    top = np.where(rises, m0 + (a - q0) * (m1 - m0) / np.where(rises, q1 - q0, 1.0), m0)  # the MAC at a
     cost = cum.reshape(-1)[idx] + (a - q0) * (m0 + top) / 2
     if pk.any_elastic:
         with np.errstate(divide="ignore", invalid="ignore"):

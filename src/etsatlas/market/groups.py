@@ -74,16 +74,15 @@ def settle(pk: Packed, rows: Rows, onehot: Array, price: Array, left: dict[str, 
     columns = np.stack([f * (left["excess"] + rows.fixed), f * (right["excess"] + rows.fixed), right["ceiling"], weight], axis=2)
     low, high, n_ceil, total_weight = np.moveaxis(group_total(rows, onehot, columns), 2, 0)
     at_zero, capped = price == 0.0, (n_ceil > 0) & (high < 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        theta = np.where(at_zero | capped | (high <= low), 1.0, np.clip(-low / (high - low), 0.0, 1.0))
-        per_group = np.stack([
-            theta, np.where(capped, -high / np.maximum(n_ceil, 1), 0.0), np.where(at_zero & (high > 0), high, 0.0), total_weight,
-        ], axis=2)
+    blend = ~(at_zero | capped | (high <= low))
+    theta = np.where(blend, np.minimum(np.maximum(-low / np.where(blend, high - low, 1.0), 0.0), 1.0), 1.0)
+    per_group = np.stack([
+        theta, np.where(capped, -high / np.maximum(n_ceil, 1), 0.0), np.where(at_zero & (high > 0), high, 0.0), total_weight,
+    ], axis=2)
     theta, ceiling_sold, surplus, total_weight = np.moveaxis(per_group.reshape(-1, 4)[rows.flat_labels], 2, 0)
     out = {k: left[k] + theta * (right[k] - left[k]) for k in BLENDED}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ceiling_sold = np.where(right["ceiling"], ceiling_sold / f, 0.0)
-        unused = surplus * np.where(total_weight > 0, weight / total_weight, 0.0) / f
+    ceiling_sold = np.where(right["ceiling"], ceiling_sold / f, 0.0)
+    unused = surplus * np.where(total_weight > 0, weight / np.where(total_weight > 0, total_weight, 1.0), 0.0) / f
     out["price"], out["ceiling_sold"], out["unused"] = own_prices(rows, price), ceiling_sold, unused
     out["net_imports"] = out["emissions"] - (
         pk.free + out["sold"] + out["released"] + out["offsets"] + out["shortfall"] + ceiling_sold - unused

@@ -75,8 +75,8 @@ def build(pk: Packed) -> Table:
     slack = LEVEL_TOL * b
     flat = np.ones((n, B, 1), bool)  # no slope past the last breakpoint, nor between two within LEVEL_TOL
     flat[:, :-1, 0] = b[:, 1:] - b[:, :-1] <= slack[:, 1:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        slope = np.where(flat, 0.0, (inside - right) / (probe - b)[..., None])
+    width = probe - b  # 0 only between breakpoints that coincide, where `flat` holds
+    slope = np.where(flat, 0.0, (inside - right) / np.where(width > 0, width, 1.0)[..., None])
     F = len(ORDER)
     return Table(b, b - slack, slack.reshape(-1), right.reshape(-1, F), left.reshape(-1, F), slope.reshape(-1, F),
                  (inside_left - inside).reshape(-1, F))
@@ -172,9 +172,9 @@ def solve_shared(pk: Packed, rows: Rows) -> tuple[dict[str, Array], Array] | Non
     f0, top, f1, capped = np.moveaxis(group_total(rows, onehot, columns), 2, 0)
     if np.any(present & feasible & ((has_low & (f0 >= 0)) | ~((top >= 0) | (capped > 0)))):
         return None
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inner = c0 - f0 * (c1 - c0) / (f1 - f0)
-    price = np.where(~has_low | (f1 <= 0), c1, np.clip(inner, c0, c1))
+    rising = has_low & (f1 > 0)  # the root lies inside (c0, c1), where f0 < 0 < f1
+    inner = c0 - f0 * (c1 - c0) / np.where(rising, f1 - f0, 1.0)
+    price = np.where(rising, np.minimum(np.maximum(inner, c0), c1), c1)
     price = np.where(present, price, 0.0)
     right, left = lookup(t, own_prices(rows, price))
     valid = np.all(feasible | ~present, axis=1)
