@@ -96,13 +96,21 @@ class Packed:
 
     @cached_property
     def levels(self) -> dict[str, tuple[Array, Array]]:
-        """Each price level widened by LEVEL_TOL: (bound for the right side, bound for the left side),
-        by level name, computed when first asked for.
+        """Each price level widened by LEVEL_TOL: (bound for the right side, bound for the left side);
+        (R, n, 1) for the single levels, (T, R, n, 1) for tiers and tranches (see _levels_first).
 
         A price carried through an exchange rate (k * (b / k) need not equal b in floating
-        point) thus still reaches the level it came from.
+        point) thus still reaches the level it came from. All levels are widened in one pass.
         """
-        return _Levels(self)
+        T = self.tier_trigger.shape[2]
+        single = ("floor", "ecr_trigger", "ceiling", "penalty")
+        planes = np.concatenate([np.stack([getattr(self, name) for name in single]), np.moveaxis(self.tier_trigger, 2, 0),
+                                 np.moveaxis(self.offer_price, 2, 0)])
+        slack = LEVEL_TOL * np.abs(np.where(np.isfinite(planes), planes, 0.0))
+        lo, hi = (planes - slack)[..., None], (planes + slack)[..., None]
+        out = {name: (lo[i], hi[i]) for i, name in enumerate(single)}
+        out["tier_trigger"], out["offer_price"] = (lo[4 : 4 + T], hi[4 : 4 + T]), (lo[4 + T :], hi[4 + T :])
+        return out
 
     @cached_property
     def volumes_first(self) -> dict[str, Array]:
@@ -117,18 +125,6 @@ class Packed:
             "tiers": bool((self.tier_volume > 0).any()), "ceiling": bool(np.isfinite(self.ceiling).any()),
             "penalty": bool(np.isfinite(self.penalty).any()), "offsets": bool((self.offer_qty > 0).any()),
         }
-
-
-class _Levels(dict):
-    def __init__(self, pk: Packed):
-        super().__init__()
-        self.pk = pk
-
-    def __missing__(self, name: str) -> tuple[Array, Array]:
-        level = _levels_first(getattr(self.pk, name))
-        slack = LEVEL_TOL * np.abs(np.where(np.isfinite(level), level, 0.0))
-        self[name] = level - slack, level + slack
-        return self[name]
 
 
 def _levels_first(a: Array) -> Array:
