@@ -26,6 +26,7 @@ from .scenario import Scenario, System
 from .supply import SystemSupply
 
 EPS = 1e-9
+COST_INPUTS = ("abatement", "price", "net_imports", "offsets")
 
 
 def _cost(system: System, v: dict[str, float]) -> float:
@@ -62,11 +63,14 @@ def _binding(system: System, v: dict[str, float]) -> list[str]:
 
 
 def _table(scenario: Scenario, result: dict[str, np.ndarray]) -> list[dict[str, float]]:
+    """One dict of floats per system; costs computed here unless the solver gave them."""
+    columns = {k: np.asarray(a, float).tolist() for k, a in result.items()}
     rows = []
     for i, system in enumerate(scenario.systems):
-        v = {k: float(a[i]) for k, a in result.items()}
+        v = {k: column[i] for k, column in columns.items()}
         v["withheld"] = system.auction_volume - v["sold"]
-        v["cost"] = _cost(system, v)
+        if "cost" not in v:
+            v["cost"] = _cost(system, v)
         rows.append(v)
     return rows
 
@@ -108,15 +112,21 @@ def simulate(scenario: Scenario, *, engine: str = "fast") -> dict[str, Any]:
         solo = autarky(scenario, reference_rows)
         state, linked, flows = equilibrium(scenario, reference_rows, batch=False)
         return report(scenario, solo, linked, state, flows)
-    from .kernel import solve_rows  # numpy-heavy module, imported on use
+    # numpy-heavy modules, imported on use
+    from .costs import with_costs
+    from .kernel import solve_rows
+    from .packed import pack
 
     # One vectorised call: autarky and every link state side by side.
     candidates = list(states(scenario))
-    solved = solve_rows(scenario, [autarky_row(scenario)] + [s.row for s in candidates])
+    pk = pack([scenario])
+    solved = solve_rows(scenario, [autarky_row(scenario)] + [s.row for s in candidates], pk=pk)
     if solved[0] is None:
         raise SolveError("no price clears some system on its own")
     found = first_consistent(scenario, candidates, solved[1:])
     if found is None:
         raise SolveError("no price clears the linked market: demand exceeds all supply and no ceiling applies")
     state, linked, flows = found
-    return report(scenario, solved[0], linked, state, flows)
+    # Both costs in one vectorised call (autarky as row 0, linked as row 1).
+    paid = with_costs(pk, {k: np.stack([solved[0][k], linked[k]]) for k in COST_INPUTS})["cost"]
+    return report(scenario, solved[0] | {"cost": paid[0]}, linked | {"cost": paid[1]}, state, flows)

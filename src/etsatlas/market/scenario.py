@@ -90,8 +90,8 @@ class Offsets(Model):
         return self
 
     def all_tranches(self) -> list[Tranche]:
-        if self.price is not None and self.quantity is not None:
-            return [Tranche(price=self.price, quantity=self.quantity)]
+        if self.price is not None and self.quantity is not None:  # both validated here already
+            return [Tranche.model_construct(price=self.price, quantity=self.quantity)]
         return sorted(self.tranches, key=lambda t: t.price)
 
 
