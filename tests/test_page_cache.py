@@ -92,6 +92,8 @@ def test_requests_with_credentials_always_reach_django(layer, clock):
     assert b"Seen at once" in call(layer, "/systems/eu-ets/", authorization="Bearer x")[2]
     assert b"Seen at once" not in call(layer, "/systems/eu-ets/", cookie="csrftoken=abc")[2], \
         "the CSRF cookie alone identifies no one: still served from memory"
+    # An unknown session is anonymous to Django, which marks its answer shared; the mark stays inside.
+    assert SHARED_HEADER not in call(layer, "/systems/eu-ets/", cookie="sessionid=expired")[1]
 
 
 def test_conditional_and_non_get_requests_reach_django(layer):

@@ -65,12 +65,12 @@ class PageCache:
 
     def __call__(self, environ: dict, start_response: Callable):
         if self.max_age <= 0 or not self._anonymous_get(environ):
-            return self.app(environ, start_response)
+            return self.app(environ, _without_mark(start_response))
         key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_X_FORWARDED_PROTO"), environ.get("HTTP_HOST"),
                environ.get("PATH_INFO"), environ.get("QUERY_STRING"))
         if self.over_api_rate is not None and environ.get("PATH_INFO", "").startswith("/api/"):
             if self.over_api_rate(environ):
-                return self.app(environ, start_response)  # Django refuses it with the documented 429
+                return self.app(environ, _without_mark(start_response))  # Django refuses it with the documented 429
             environ[RATE_COUNTED] = True  # counted once: Django will not count it again
         started = self.clock()
         entry = self._fresh(key, started)
@@ -137,6 +137,15 @@ class PageCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _without_mark(start_response: Callable) -> Callable:
+    """start_response that drops the internal shared mark (for answers passed straight through)."""
+
+    def strip(status, headers, exc_info=None):
+        return start_response(status, [(n, v) for n, v in headers if n.lower() != _SHARED_LOWER], exc_info)
+
+    return strip
 
 
 def _no_write(data: bytes) -> None:
