@@ -118,6 +118,9 @@ def test_only_answers_marked_shared_are_kept(layer):
 def test_hosts_are_kept_apart_and_a_foreign_host_is_still_refused(layer):
     assert call(layer, "/systems/eu-ets/")[0] == 200
     assert call(layer, "/systems/eu-ets/", host="evil.example")[0] == 400
+    assert len(layer) == 1
+    assert call(layer, "/systems/eu-ets/", host="localhost")[0] == 200
+    assert len(layer) == 2, "another allowed host gets its own entry"
 
 
 def test_the_memory_is_bounded(clock, seeded, django_application):

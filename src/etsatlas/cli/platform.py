@@ -73,7 +73,8 @@ def serve(
     """Serve the platform: Django's development server, or granian with --production.
 
     granian (a Rust HTTP server) rather than gunicorn: on two cores under 50 concurrent
-    connections it answers a cached page about ten times faster (docs/benchmarks.md).
+    connections it served the benchmark's static file at twice gunicorn's rate with a third of
+    its p95 latency (docs/benchmarks.md, web runs of 2026-11-26).
     """
     if not production:
         setup_django()

@@ -8,8 +8,6 @@ the library topics a factsheet touches, and ranks the resources on them.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from etsatlas.schema import Factsheet
 from etsatlas.schema.vocab import Sector
 
@@ -26,7 +24,7 @@ def design_topics(sheet: Factsheet) -> list[str]:
     """Library topic ids for the design features the factsheet states (never for unknown ones)."""
     pm = sheet.price_management
     features = {
-        "cap_setting": bool(sheet.cap.values) or sheet.cap.type is not None and sheet.cap.type.value is not None,
+        "cap_setting": bool(sheet.cap.values) or (sheet.cap.type is not None and sheet.cap.type.value is not None),
         "allocation": bool(sheet.allocation.methods) or sheet.allocation.auction_share_pct is not None,
         "offsets": sheet.flexibility.offsets is not None and _true(sheet.flexibility.offsets.allowed),
         "price_management": any(
@@ -56,9 +54,8 @@ def design_guidance(sheet: Factsheet, count: int = 5) -> list[tuple[Resource, li
                                .exclude(resource_id__in=linked).values_list("resource_id", "value")):
         shared.setdefault(resource_id, []).append(topic)
     order = {topic: i for i, topic in enumerate(topics)}
-    counts = Counter({rid: len(found) for rid, found in shared.items()})
-    resources = list(with_relations(Resource.objects.filter(id__in=list(counts))))
-    ranked = sorted(resources, key=lambda r: (-counts[r.id], -_sort_date(r), -r.id))[:count]
+    resources = list(with_relations(Resource.objects.filter(id__in=list(shared))))
+    ranked = sorted(resources, key=lambda r: (-len(shared[r.id]), -_sort_date(r), -r.id))[:count]
     return [(r, [TOPICS[t] for t in sorted(shared[r.id], key=order.__getitem__)]) for r in ranked]
 
 
