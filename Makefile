@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dev]'
+	@# The single-scenario market solver is compiled by numba once per machine (~10 s, then cached).
+	$(BIN)/python -c "import etsatlas.market.compiled"
 	touch $@
 
 # Map geometry and the TopoJSON decoder come from npm packages, installed at build time only.

@@ -52,7 +52,7 @@ def generate(S: int, seed: int) -> tuple[Packed, np.ndarray]:
         ceiling=ceiling, penalty=np.full((S, n), np.inf),
         offer_price=np.where(offer_on, rng.uniform(3, 20, (S, n)), np.inf)[..., None],
         offer_qty=np.where(offer_on, bau * 0.05, 0.0)[..., None],
-        limit=np.where(offer_on, rng.uniform(0.02, 0.1, (S, n)), np.inf),
+        limit=np.where(offer_on, rng.uniform(0.02, 0.1, (S, n)), 1.0),
     )
     return pk, sizes
 

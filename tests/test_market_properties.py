@@ -126,3 +126,35 @@ def test_exchange_rate_scales_prices_between_linked_systems():
     assert abs(pb - 2 * pa) < 1e-9
     # A's net imports (its tonnes) are twice the units B gives up.
     assert abs(out["linked"]["A"]["net_imports"] + 2 * out["linked"]["B"]["net_imports"]) < 1e-9
+
+
+@SETTINGS
+@given(systems("S"), st.lists(st.floats(0, 500), min_size=2, max_size=30))
+def test_supply_never_falls_as_the_price_rises_and_credits_never_exceed_emissions(data, extra):
+    """The solvers' bisection over breakpoints relies on it: each system's excess supply (without the
+    ceiling's unlimited volume) is non-decreasing in the price, from either side of every level."""
+    from etsatlas.market.scenario import System
+    from etsatlas.market.supply import SystemSupply
+
+    system = System.model_validate(data)
+    supply = SystemSupply(system)
+    prices = sorted({max(0.0, b + d) for b in supply.breakpoints() for d in (-1e-6, 0.0, 1e-6)} | set(extra))
+    last = -float("inf")
+    for p in prices:
+        left, right = supply.parts(p, "L"), supply.parts(p, "R")
+        for part in (left, right):
+            assert part.offsets <= part.emissions + 1e-9 * max(1.0, system.bau)
+            if system.offsets is not None and system.offsets.limit_pct is not None:
+                assert part.offsets <= system.offsets.limit_pct / 100 * part.emissions + 1e-9 * max(1.0, system.bau)
+        tol = 1e-9 * max(1.0, system.bau, system.cap)
+        assert left.excess >= last - tol and right.excess >= left.excess - tol, p
+        last = right.excess
+
+
+def test_credits_beyond_emissions_are_not_supply():
+    """A fully abated system cannot sell the offset credits it does not need: they are not allowances."""
+    s = Scenario.model_validate({"systems": [
+        {"id": "A", "bau": 10, "cap": 9, "mac": {"type": "linear", "slope": 1}, "offsets": {"price": 0, "quantity": 50}},
+    ]})
+    out = simulate(s)
+    assert out["autarky"]["A"]["price"] == 0 and out["details"]["autarky"]["A"]["offsets"] == 10

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
-from etsatlas.market import reference, simulate, table
+from etsatlas.market import compiled, reference, simulate
 from etsatlas.market.equilibrium import autarky_row, states
 from etsatlas.market.kernel import Rows, solve_packed
 from etsatlas.market.packed import pack
@@ -46,16 +46,10 @@ def _rows(scenario: Scenario) -> list[reference.Row]:
 
 
 def _fast_paths(scenario: Scenario, rows: list[reference.Row]) -> dict[str, tuple[dict, np.ndarray]]:
-    """The search of solve_packed and, for piecewise-linear MACs, the exact tables (unless they hand back)."""
+    """The vectorised search of solve_packed (many scenarios) and the compiled loops (one scenario)."""
     pk = pack([scenario])
     r = Rows(*(np.array([getattr(x, f) for x in rows]) for f in ("labels", "factors", "fixed")))
-    paths = {"search": solve_packed(pk.take(np.zeros(len(rows), int)), r)}
-    if table.usable(pk):
-        tabled = table.solve_shared(pk, r)
-        event("table: bracket check failed, search used" if tabled is None else "table")
-        if tabled is not None:
-            paths["table"] = tabled
-    return paths
+    return {"search": solve_packed(pk.take(np.zeros(len(rows), int)), r), "compiled": compiled.solve(pk, r.labels, r.factors, r.fixed)}
 
 
 def _penalty_at_offset_price(cap: float, other: dict, rate: float) -> Scenario:

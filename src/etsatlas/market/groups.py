@@ -1,7 +1,7 @@
 """Market rows: which group each system prices in, sums over groups, and volumes at a price.
 
-Shared by both fast solvers (the vectorised search of kernel.py and the tables of table.py):
-they differ in how they find the clearing price, not in what a price means for the volumes.
+Used by the vectorised search of kernel.py (many scenarios at once); compiled.py settles one
+scenario's groups with the same rule in scalar loops.
 """
 
 from __future__ import annotations

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import table
 from .groups import Rows, group_sum, own_prices, settle
 from .packed import LEVEL_TOL, Packed, breakpoints, pack, parts
-from .reference import FIELDS, Row
+from .reference import Row
 from .scenario import Scenario
 
 Array = np.ndarray
@@ -140,13 +139,11 @@ def _solve_chunk(pk: Packed, rows: Rows) -> tuple[dict[str, Array], Array]:
 
 
 def solve_rows(scenario: Scenario, rows: list[Row], *, pk: Packed | None = None) -> list[dict[str, Array] | None]:
-    """Same contract as reference.solve_rows, all rows in one vectorised call.
+    """Same contract as reference.solve_rows, for one scenario: all rows in one compiled call
+    (compiled.py; numpy's cost per call would dominate arrays this small), with each system's
+    compliance cost as "cost"."""
+    from . import compiled  # compiles or loads the machine code on first use
 
-    Piecewise-linear scenarios go through the exact tables of table.py (a few numpy calls in
-    all); the others, and very many rows, through the search of solve_packed.
-    """
     pk = pack([scenario]) if pk is None else pk  # `pk`: the scenario already packed
-    r = Rows(np.array([x.labels for x in rows]), np.array([x.factors for x in rows]), np.array([x.fixed for x in rows]))
-    solved = table.solve_shared(pk, r) if table.usable(pk) and table.fits(pk, r) else None
-    out, valid = solved or solve_packed(pk.take(np.zeros(len(rows), int)), r)
-    return [{f: out[f][i] for f in FIELDS} if valid[i] else None for i in range(len(rows))]
+    out, valid = compiled.solve(pk, *(np.array([getattr(x, f) for x in rows]) for f in ("labels", "factors", "fixed")))
+    return [{f: column[i] for f, column in out.items()} if valid[i] else None for i in range(len(rows))]

@@ -42,7 +42,7 @@ class Packed:
     penalty: Array  # +inf when absent
     offer_price: Array  # +inf when absent, sorted
     offer_qty: Array
-    limit: Array  # offset limit share, +inf when absent
+    limit: Array  # offset limit share, 1 when absent (credits never exceed emissions)
 
     def take(self, idx: Array | slice) -> Packed:
         """Rows `idx`: copies for an index array, views for a slice."""
@@ -134,52 +134,63 @@ def _levels_first(a: Array) -> Array:
 
 
 def pack(scenarios: list[Scenario]) -> Packed:
-    """Arrays of the systems of several scenarios (a Python loop; generate arrays directly for speed)."""
+    """Arrays of the systems of several scenarios (a Python loop; generate arrays directly for speed).
+
+    Each field is gathered as a flat list, padded, and turned into one array: for a single
+    scenario that is a few dozen list operations and 19 array constructions.
+    """
     S = len(scenarios)
     n = max(len(s.systems) for s in scenarios)
-    slots = [(si, i, x) for si, s in enumerate(scenarios) for i, x in enumerate(s.systems)]
-    points = [None if isinstance(x.mac, ElasticMac) else normalized_points(x.mac, x.bau) for _, _, x in slots]
-    tranches = [x.offsets.all_tranches() if x.offsets else [] for _, _, x in slots]
+    pad = [None] * n
+    systems = [x for s in scenarios for x in (list(s.systems) + pad)[:n]]
+    points = [None if x is None or isinstance(x.mac, ElasticMac) else normalized_points(x.mac, x.bau) for x in systems]
+    tranches = [x.offsets.all_tranches() if x is not None and x.offsets else [] for x in systems]
     K = max([2, *(len(p) for p in points if p is not None)])
-    T = max([1, *(len(x.ccr) for _, _, x in slots)])
+    T = max([1, *(len(x.ccr) for x in systems if x is not None)])
     M = max([1, *map(len, tranches)])
-    z = np.zeros
-    pk = Packed(
-        bau=z((S, n)), free=z((S, n)), auction=z((S, n)), elastic=z((S, n), bool), q=z((S, n, K)), m=z((S, n, K)),
-        npts=np.ones((S, n), int), coef=np.ones((S, n)), eta=np.ones((S, n)), floor=np.full((S, n), -np.inf),
-        ecr_trigger=np.full((S, n), -np.inf), ecr_volume=z((S, n)), tier_trigger=np.full((S, n, T), np.inf),
-        tier_volume=z((S, n, T)), ceiling=np.full((S, n), np.inf), penalty=np.full((S, n), np.inf),
-        offer_price=np.full((S, n, M), np.inf), offer_qty=z((S, n, M)), limit=np.full((S, n), np.inf),
-    )
-    at = tuple(np.array([(si, i) for si, i, _ in slots]).T)  # where each system goes
-    systems = [x for _, _, x in slots]
-    pk.bau[at] = [x.bau for x in systems]
-    pk.auction[at] = [x.auction_volume for x in systems]
-    pk.free[at] = [x.cap - x.auction_volume for x in systems]
-    curves = [(i, p) for i, p in enumerate(points) if p is not None]
-    if curves:  # piecewise-linear MACs: points padded by repeating the last
-        padded = (p + [p[-1]] * (K - len(p)) for _, p in curves)
-        pts = np.fromiter(chain.from_iterable(chain.from_iterable(padded)), float, len(curves) * K * 2).reshape(-1, K, 2)
-        rows = tuple(a[[i for i, _ in curves]] for a in at)
-        pk.q[rows], pk.m[rows], pk.npts[rows] = pts[..., 0], pts[..., 1], [len(p) for _, p in curves]
-    for (si, i, x), offers in zip(slots, tranches):
-        if isinstance(x.mac, ElasticMac):
-            pk.elastic[si, i], pk.coef[si, i], pk.eta[si, i] = True, x.mac.coefficient, x.mac.elasticity
-        if x.floor is not None:
-            pk.floor[si, i] = x.floor
-        if x.ceiling is not None:
-            pk.ceiling[si, i] = x.ceiling
-        if x.penalty is not None:
-            pk.penalty[si, i] = x.penalty
-        if x.ecr:
-            pk.ecr_trigger[si, i], pk.ecr_volume[si, i] = x.ecr.trigger, x.ecr.volume
-        for t, tier in enumerate(x.ccr):
-            pk.tier_trigger[si, i, t], pk.tier_volume[si, i, t] = tier.trigger, tier.volume
-        for t, tranche in enumerate(offers):
-            pk.offer_price[si, i, t], pk.offer_qty[si, i, t] = tranche.price, tranche.quantity
-        if x.offsets and x.offsets.limit_pct is not None:
-            pk.limit[si, i] = x.offsets.limit_pct / 100
-    return pk
+    inf = np.inf
+    columns: dict[str, list] = {name: [] for name in (
+        "bau", "free", "auction", "elastic", "npts", "coef", "eta", "floor", "ecr_trigger", "ecr_volume", "ceiling", "penalty",
+        "limit", "tier_trigger", "tier_volume", "offer_price", "offer_qty", "qm")}
+    for x, pts, offers in zip(systems, points, tranches):
+        c = columns
+        if x is None:  # padding: an empty system with no rules
+            for name, value in (("bau", 0.0), ("free", 0.0), ("auction", 0.0), ("elastic", False), ("npts", 1), ("coef", 1.0),
+                                ("eta", 1.0), ("floor", -inf), ("ecr_trigger", -inf), ("ecr_volume", 0.0), ("ceiling", inf),
+                                ("penalty", inf), ("limit", 1.0)):
+                c[name].append(value)
+            pts, tiers = [], []
+        else:
+            auction = x.auction_volume
+            elastic = isinstance(x.mac, ElasticMac)
+            c["bau"].append(x.bau)
+            c["free"].append(x.cap - auction)
+            c["auction"].append(auction)
+            c["elastic"].append(elastic)
+            c["npts"].append(1 if elastic else len(pts))
+            c["coef"].append(x.mac.coefficient if elastic else 1.0)
+            c["eta"].append(x.mac.elasticity if elastic else 1.0)
+            c["floor"].append(-inf if x.floor is None else x.floor)
+            c["ecr_trigger"].append(-inf if x.ecr is None else x.ecr.trigger)
+            c["ecr_volume"].append(0.0 if x.ecr is None else x.ecr.volume)
+            c["ceiling"].append(inf if x.ceiling is None else x.ceiling)
+            c["penalty"].append(inf if x.penalty is None else x.penalty)
+            c["limit"].append(x.offsets.limit_pct / 100 if x.offsets and x.offsets.limit_pct is not None else 1.0)
+            pts, tiers = pts or [], x.ccr
+        # Padded: MAC points by repeating the last (zeros when none), tiers and tranches by absent levels.
+        c["qm"] += pts + [pts[-1] if pts else (0.0, 0.0)] * (K - len(pts))
+        c["tier_trigger"] += [t.trigger for t in tiers] + [inf] * (T - len(tiers))
+        c["tier_volume"] += [t.volume for t in tiers] + [0.0] * (T - len(tiers))
+        c["offer_price"] += [t.price for t in offers] + [inf] * (M - len(offers))
+        c["offer_qty"] += [t.quantity for t in offers] + [0.0] * (M - len(offers))
+    shape = (S, n)
+    qm = np.fromiter(chain.from_iterable(columns.pop("qm")), float, S * n * K * 2).reshape(S, n, K, 2)
+    kinds = {"elastic": bool, "npts": int}
+    out = {name: np.array(values, kinds.get(name, float)).reshape(shape) for name, values in columns.items()
+           if name not in ("tier_trigger", "tier_volume", "offer_price", "offer_qty")}
+    for name, width in (("tier_trigger", T), ("tier_volume", T), ("offer_price", M), ("offer_qty", M)):
+        out[name] = np.array(columns[name], float).reshape(S, n, width)
+    return Packed(q=np.ascontiguousarray(qm[..., 0]), m=np.ascontiguousarray(qm[..., 1]), **out)
 
 
 def abatement(pk: Packed, x: Array) -> Array:
@@ -249,8 +260,7 @@ def parts(pk: Packed, x: Array, right: bool | Array) -> dict[str, Array]:
     offsets = zero
     if has["offsets"]:
         offer = _released(pk, xe, "offer_price", right)
-        limited = np.isfinite(e(pk.limit))
-        offsets = np.where(limited, np.minimum(offer, np.where(limited, e(pk.limit), 0.0) * emissions), offer)
+        offsets = np.minimum(offer, e(pk.limit) * emissions)
     shortfall = np.where(_at(pk, x, "penalty", right), emissions - offsets, 0.0) if has["penalty"] else zero
     excess = e(pk.free) + sold + released + offsets + shortfall - emissions
     ceiling = _at(pk, x, "ceiling", right) if has["ceiling"] else np.zeros(x.shape, bool)
@@ -284,7 +294,7 @@ def _limit_switches(pk: Packed) -> Array:
     """Prices where an offset limit starts to bind: limit * emissions(p) equals the credits offered so far."""
     R, n, K = pk.q.shape
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        share = np.where(np.isfinite(pk.limit) & (pk.limit > 0), pk.limit, np.inf)[..., None]
+        share = np.where(pk.limit > 0, pk.limit, np.inf)[..., None]
         target = pk.bau[..., None] - np.cumsum(pk.offer_qty, axis=2) / share
         ok = (target >= 0) & (target < pk.bau[..., None]) & np.isfinite(share)
         target = np.where(ok, target, 0.0)

@@ -26,7 +26,6 @@ from .scenario import Scenario, System
 from .supply import SystemSupply
 
 EPS = 1e-9
-COST_INPUTS = ("abatement", "price", "net_imports", "offsets")
 
 
 def _cost(system: System, v: dict[str, float]) -> float:
@@ -112,21 +111,15 @@ def simulate(scenario: Scenario, *, engine: str = "fast") -> dict[str, Any]:
         solo = autarky(scenario, reference_rows)
         state, linked, flows = equilibrium(scenario, reference_rows, batch=False)
         return report(scenario, solo, linked, state, flows)
-    # numpy-heavy modules, imported on use
-    from .costs import with_costs
-    from .kernel import solve_rows
-    from .packed import pack
+    from .kernel import solve_rows  # numpy-heavy, imported on use
 
-    # One vectorised call: autarky and every link state side by side.
+    # One compiled call: autarky and every link state side by side, costs included.
     candidates = list(states(scenario))
-    pk = pack([scenario])
-    solved = solve_rows(scenario, [autarky_row(scenario)] + [s.row for s in candidates], pk=pk)
+    solved = solve_rows(scenario, [autarky_row(scenario)] + [s.row for s in candidates])
     if solved[0] is None:
         raise SolveError("no price clears some system on its own")
     found = first_consistent(scenario, candidates, solved[1:])
     if found is None:
         raise SolveError("no price clears the linked market: demand exceeds all supply and no ceiling applies")
     state, linked, flows = found
-    # Both costs in one vectorised call (autarky as row 0, linked as row 1).
-    paid = with_costs(pk, {k: np.stack([solved[0][k], linked[k]]) for k in COST_INPUTS})["cost"]
-    return report(scenario, solved[0] | {"cost": paid[0]}, linked | {"cost": paid[1]}, state, flows)
+    return report(scenario, solved[0], linked, state, flows)

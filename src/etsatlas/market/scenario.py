@@ -78,7 +78,7 @@ class Offsets(Model):
     quantity: NonNeg | None = Field(None, description="Shorthand for one tranche: its quantity, Mt.")
     tranches: list[Tranche] = Field(default_factory=list, max_length=20, description="Offset supply curve.")
     limit_pct: Annotated[float, Field(ge=0, le=100)] | None = Field(
-        None, description="Quantitative limit, percent of the system's obligation (emissions); none if absent."
+        None, description="Quantitative limit, percent of the system's obligation (emissions); 100 if absent (credits never exceed emissions)."
     )
 
     @model_validator(mode="after")

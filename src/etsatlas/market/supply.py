@@ -54,7 +54,9 @@ class SystemSupply:
         self.s = system
         self.tranches = system.offsets.all_tranches() if system.offsets else []
         limit = system.offsets.limit_pct if system.offsets else None
-        self.limit_share = None if limit is None else limit / 100
+        # Credits are surrendered against emissions: never more than the system emits, nor more
+        # than its limit's share of that (so supply never falls as the price rises).
+        self.limit_share = 1.0 if limit is None else limit / 100
 
     def parts(self, x: float, side: Side) -> Parts:
         s = self.s
@@ -69,7 +71,7 @@ class SystemSupply:
             sold = auction - (s.ecr.volume if withheld and s.ecr else 0.0)
         released = sum(t.volume for t in s.ccr if _above(x, t.trigger, side))
         offer = sum(t.quantity for t in self.tranches if _above(x_eff, t.price, side))
-        offsets = offer if self.limit_share is None else min(offer, self.limit_share * emissions)
+        offsets = min(offer, self.limit_share * emissions)
         shortfall = emissions - offsets if _above(x, s.penalty, side) else 0.0
         return Parts(a, emissions, s.cap - auction, sold, released, offsets, shortfall, _above(x, s.ceiling, side))
 
@@ -87,6 +89,7 @@ class SystemSupply:
             points.append(t.price)
             cumulative += t.quantity
             # Where the offset limit starts to bind: limit * emissions(p) == credits offered.
+            # (With no limit, where the credits offered would cover all emissions.)
             if self.limit_share:
                 target = s.bau - cumulative / self.limit_share
                 if 0 <= target <= s.bau:

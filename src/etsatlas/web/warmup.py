@@ -1,8 +1,8 @@
 """Work done once per server process before it takes requests.
 
 Each server worker runs this when it imports the WSGI application, so it starts with its views
-imported, the country names loaded and the factsheets parsed instead of paying ~2 s on its
-first page.
+imported, the country names loaded, the factsheets parsed and the simulator's compiled solver
+loaded, instead of paying ~2 s on its first page.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def warm() -> None:
     from etsatlas.web.atlas.store import snapshot
 
     list(get_resolver().url_patterns)  # imports every view and the API (~1.5 s), not on the first request
+    import etsatlas.market.compiled  # noqa: F401  the simulator's machine code (compiled once per machine, then loaded)
     for name in WARM_TEMPLATES:  # compiled once, shared by every forked worker
         get_template(name)
     try:
