@@ -46,10 +46,15 @@ def _rows(scenario: Scenario) -> list[reference.Row]:
 
 
 def _fast_paths(scenario: Scenario, rows: list[reference.Row]) -> dict[str, tuple[dict, np.ndarray]]:
-    """The vectorised search of solve_packed (many scenarios) and the compiled loops (one scenario)."""
+    """The vectorised search of solve_packed and the compiled loops, for one scenario and for a batch."""
     pk = pack([scenario])
     r = Rows(*(np.array([getattr(x, f) for x in rows]) for f in ("labels", "factors", "fixed")))
-    return {"search": solve_packed(pk.take(np.zeros(len(rows), int)), r), "compiled": compiled.solve(pk, r.labels, r.factors, r.fixed)}
+    each = pk.take(np.zeros(len(rows), int))  # the scenario repeated, one copy per row
+    return {
+        "search": solve_packed(each, r),
+        "compiled": compiled.solve(pk, r.labels, r.factors, r.fixed),
+        "compiled, a scenario per row": compiled.solve(each, r.labels, r.factors, r.fixed, each=True),
+    }
 
 
 def _penalty_at_offset_price(cap: float, other: dict, rate: float) -> Scenario:
