@@ -144,7 +144,7 @@ def pack(scenarios: list[Scenario]) -> Packed:
     pad = [None] * n
     systems = [x for s in scenarios for x in (list(s.systems) + pad)[:n]]
     points = [None if x is None or isinstance(x.mac, ElasticMac) else normalized_points(x.mac, x.bau) for x in systems]
-    tranches = [x.offsets.all_tranches() if x is not None and x.offsets else [] for x in systems]
+    tranches = [x.offsets.all_tranches if x is not None and x.offsets else [] for x in systems]
     K = max([2, *(len(p) for p in points if p is not None)])
     T = max([1, *(len(x.ccr) for x in systems if x is not None)])
     M = max([1, *map(len, tranches)])

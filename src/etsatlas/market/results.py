@@ -53,7 +53,7 @@ def _binding(system: System, v: dict[str, float]) -> list[str]:
         tags.append("penalty")
     off = system.offsets
     if off is not None and off.limit_pct is not None and v["offsets"] >= off.limit_pct / 100 * v["emissions"] - scale:
-        offered = sum(t.quantity for t in off.all_tranches() if p >= t.price)
+        offered = sum(t.quantity for t in off.all_tranches if p >= t.price)
         if offered > v["offsets"] + scale:
             tags.append("offset_limit")
     if p == 0.0 and v["unused"] > scale:

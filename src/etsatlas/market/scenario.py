@@ -8,6 +8,7 @@ prices in one common currency per tonne, costs in millions of that currency. A l
 from __future__ import annotations
 
 import itertools
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -89,10 +90,12 @@ class Offsets(Model):
             raise ValueError("give either price/quantity or tranches, not both")
         return self
 
-    def all_tranches(self) -> list[Tranche]:
+    @cached_property
+    def all_tranches(self) -> tuple[Tranche, ...]:
+        """Every tranche, cheapest first (the shorthand as one tranche); computed once per model."""
         if self.price is not None and self.quantity is not None:  # both validated here already
-            return [Tranche.model_construct(price=self.price, quantity=self.quantity)]
-        return sorted(self.tranches, key=lambda t: t.price)
+            return (Tranche.model_construct(price=self.price, quantity=self.quantity),)
+        return tuple(sorted(self.tranches, key=lambda t: t.price))
 
 
 class System(Model):

@@ -52,7 +52,7 @@ def _above(x: float, level: float | None, side: Side) -> bool:
 class SystemSupply:
     def __init__(self, system: System):
         self.s = system
-        self.tranches = system.offsets.all_tranches() if system.offsets else []
+        self.tranches = system.offsets.all_tranches if system.offsets else []
         limit = system.offsets.limit_pct if system.offsets else None
         # Credits are surrendered against emissions: never more than the system emits, nor more
         # than its limit's share of that (so supply never falls as the price rises).
