@@ -1,9 +1,9 @@
 """Benchmark of the market simulator (run by hand: `.venv/bin/python bench/market.py`).
 
 1. 100,000 single-period linked scenarios of 2 to 10 systems with 20-segment piecewise-linear
-   MACs, floors, two reserve tiers, ceilings and offset limits: the vectorised numpy kernel and
-   the compiled solver (a scenario per row) against the plain reference solver on a subset, in
-   the same run, with the largest differences.
+   MACs, floors, two reserve tiers, ceilings and offset limits: the compiled solver (one call
+   per batch of equal size, a scenario per row) against the plain reference solver on a subset,
+   in the same run, with the largest difference.
 2. One 10-system scenario: the kernel alone and the whole `simulate()` (autarky, linked, report).
 3. A 30-year banking horizon x 10,000 Monte Carlo samples.
 """
@@ -17,9 +17,8 @@ import time
 
 import numpy as np
 
-from etsatlas.market import compiled, simulate
+from etsatlas.market import simulate
 from etsatlas.market.banking import Horizon, sample_paths
-from etsatlas.market.batch import autarky
 from etsatlas.market.kernel import Packed, Rows, solve_packed
 from etsatlas.market.reference import Row, solve_rows
 from etsatlas.market.scenario import Scenario
@@ -83,9 +82,8 @@ def to_scenario(pk: Packed, s: int, size: int) -> Scenario:
     return Scenario.model_validate({"systems": systems, "links": links})
 
 
-def solve_by_size(pk: Packed, sizes: np.ndarray, engine: str = "numpy") -> tuple[dict, dict]:
-    """Autarky and linked results of every scenario, solved in batches of equal size (no padding work),
-    by the vectorised numpy kernel or the compiled loops."""
+def solve_by_size(pk: Packed, sizes: np.ndarray) -> tuple[dict, dict]:
+    """Autarky and linked results of every scenario, solved in batches of equal size (no padding work)."""
     S = sizes.size
     solo = {k: np.zeros((S, 10)) for k in ("price", "net_imports", "emissions", "cost")}
     linked = {k: np.zeros((S, 10)) for k in ("price", "net_imports", "emissions")}
@@ -93,14 +91,10 @@ def solve_by_size(pk: Packed, sizes: np.ndarray, engine: str = "numpy") -> tuple
         idx = np.flatnonzero(sizes == size)
         sub = pk.take(idx).first_systems(int(size))
         ones, zeros = np.ones((idx.size, size)), np.zeros((idx.size, size))
-        if engine == "numpy":
-            a = autarky(sub)
-            b, valid = solve_packed(sub, Rows(np.zeros((idx.size, size), int), ones, zeros))
-        else:  # autarky: each system its own group; linked: all in group 0
-            a, solo_valid = compiled.solve(sub, np.tile(np.arange(size), (idx.size, 1)), ones, zeros, each=True)
-            b, valid = compiled.solve(sub, np.zeros((idx.size, size), int), ones, zeros, each=True)
-            valid &= solo_valid
-        assert valid.all()
+        # Autarky: each system its own group; linked: all in group 0.
+        a, solo_valid = solve_packed(sub, Rows(np.tile(np.arange(size), (idx.size, 1)), ones, zeros))
+        b, valid = solve_packed(sub, Rows(np.zeros((idx.size, size), int), ones, zeros))
+        assert valid.all() and solo_valid.all()
         for k, table in solo.items():
             table[idx, :size] = a[k]
         for k, table in linked.items():
@@ -109,18 +103,14 @@ def solve_by_size(pk: Packed, sizes: np.ndarray, engine: str = "numpy") -> tuple
 
 
 def bench_throughput(S: int, n_ref: int, repeat: int = 1) -> None:
-    """Both fast solvers and the reference timed in turn `repeat` times; the best time of each counts."""
+    """The solver and the reference timed in turn `repeat` times; the best time of each counts."""
     pk, sizes = generate(S, seed=1)
     scenarios = [to_scenario(pk, s, int(sizes[s])) for s in range(n_ref)]
-    engines = ("numpy", "compiled")
-    fast = dict.fromkeys(engines, np.inf)
-    results = {}
-    slow = np.inf
+    fast = slow = np.inf
     for _ in range(repeat):
-        for engine in engines:
-            t0 = time.perf_counter()
-            results[engine] = solve_by_size(pk, sizes, engine)
-            fast[engine] = min(fast[engine], time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        solo, linked = solve_by_size(pk, sizes)
+        fast = min(fast, time.perf_counter() - t0)
         t0 = time.perf_counter()
         refs = []
         for sc in scenarios:
@@ -128,21 +118,18 @@ def bench_throughput(S: int, n_ref: int, repeat: int = 1) -> None:
             rows = [Row(tuple(range(n)), (1.0,) * n, (0.0,) * n), Row((0,) * n, (1.0,) * n, (0.0,) * n)]
             refs.append(solve_rows(sc, rows))
         slow = min(slow, time.perf_counter() - t0)
-    slow_rate = n_ref / slow
+    worst = 0.0
+    for s, (ref_solo, ref_linked) in enumerate(refs):
+        size = int(sizes[s])
+        for key in ("price", "net_imports", "emissions"):
+            for mine, ref in ((solo[key][s, :size], ref_solo[key]), (linked[key][s, :size], ref_linked[key])):
+                scale = max(1.0, float(pk.bau[s].max()))
+                worst = max(worst, float(np.max(np.abs(mine - ref) / np.maximum(np.abs(ref), scale * 1e-3))))
+    fast_rate, slow_rate = S / fast, n_ref / slow
     print(f"[throughput] {S:,} scenarios (2-10 systems, 20-segment MACs, floors, tiers, ceilings, offset limits)")
+    print(f"  solver (autarky + linked): {fast:.2f} s = {fast_rate:,.0f} scenarios/s")
     print(f"  reference on {n_ref:,} of them: {slow:.2f} s = {slow_rate:,.0f} scenarios/s")
-    for engine in engines:
-        solo, linked = results[engine]
-        worst = 0.0
-        for s, (ref_solo, ref_linked) in enumerate(refs):
-            size = int(sizes[s])
-            for key in ("price", "net_imports", "emissions"):
-                for mine, ref in ((solo[key][s, :size], ref_solo[key]), (linked[key][s, :size], ref_linked[key])):
-                    scale = max(1.0, float(pk.bau[s].max()))
-                    worst = max(worst, float(np.max(np.abs(mine - ref) / np.maximum(np.abs(ref), scale * 1e-3))))
-        rate = S / fast[engine]
-        print(f"  {engine} (autarky + linked): {fast[engine]:.2f} s = {rate:,.0f} scenarios/s = {rate / slow_rate:,.0f}x the reference; "
-              f"largest relative difference (price, net imports, emissions): {worst:.1e}")
+    print(f"  ratio: {fast_rate / slow_rate:,.0f}x; largest relative difference (price, net imports, emissions): {worst:.1e}")
 
 
 def _best(work, batches: int = 30, inner: int = 10) -> float:

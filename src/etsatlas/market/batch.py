@@ -1,14 +1,13 @@
 """Many variants of one scenario at once (Monte Carlo samples), link states included.
 
 The link states of equilibrium.py are tried one after another, each for all variants in one
-kernel call; a variant takes the first state whose flows and prices are consistent.
+solver call; a variant takes the first state whose flows and prices are consistent.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .costs import with_costs
 from .equilibrium import SolveError, bounds, states
 from .kernel import Packed, Rows, solve_packed
 from .scenario import Scenario
@@ -18,14 +17,13 @@ OUT = ("price", "abatement", "emissions", "net_imports", "cost")
 
 
 def autarky(pk: Packed) -> dict[str, Array]:
-    """Every system on its own, solved as one-system rows (each searches only its own breakpoints)."""
+    """Every system of every variant on its own (each system its own group)."""
     S, n = pk.bau.shape
-    single = pk.one_per_row()
-    rows = Rows(np.zeros((S * n, 1), int), np.ones((S * n, 1)), np.zeros((S * n, 1)))
-    out, valid = solve_packed(single, rows)
+    rows = Rows(np.tile(np.arange(n), (S, 1)), np.ones((S, n)), np.zeros((S, n)))
+    out, valid = solve_packed(pk, rows)
     if not valid.all():
         raise SolveError("no price clears some system on its own")
-    return with_costs(pk, {k: v.reshape(S, n) for k, v in out.items()})
+    return out
 
 
 def linked(scenario: Scenario, pk: Packed) -> dict[str, Array]:
@@ -50,7 +48,7 @@ def linked(scenario: Scenario, pk: Packed) -> dict[str, Array]:
         done[todo[valid]] = True
     if result is None or not done.all():
         raise SolveError(f"no price clears the linked market in {int((~done).sum())} of {S} variants")
-    return with_costs(pk, result)
+    return result
 
 
 def _consistent(scenario: Scenario, state, out: dict[str, Array], index: dict[str, int]) -> Array:

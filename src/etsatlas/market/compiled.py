@@ -9,8 +9,8 @@ each system's compliance cost (results._cost). One 10-system scenario thus costs
 microseconds instead of the hundreds of numpy calls a vectorised path needs, and a batch of
 scenarios runs at the same speed per scenario, without temporaries.
 
-Each system is one row of floats (see ROW): its scalar parameters, then its MAC points, reserve
-tiers and offset tranches. One row per system keeps a call's arguments to a couple of arrays
+Each system is one row of floats (packed.ROW): its scalar parameters, then its MAC points,
+reserve tiers and offset tranches. One row per system keeps a call's arguments to a couple of arrays
 (numba passes every array with reference counting, which dominated a call taking 19 of them).
 
 The helpers are plain Python functions (register_jitable) that numba compiles into `_solve`
@@ -25,18 +25,12 @@ import numpy as np
 from numba import njit, types
 from numba.extending import register_jitable
 
-from .packed import LEVEL_TOL, Packed
+from .packed import HEAD, LEVEL_TOL
 from .reference import FIELDS
 
 Array = np.ndarray
-# A system's row: these scalars (absent levels +-inf, the offset limit 1 when absent, `elastic`
-# 1.0 for a constant-elasticity MAC), then K MAC abatements, K MAC prices, T tier triggers, T tier
-# volumes, M tranche prices and M tranche quantities.
-ROW = ("bau", "free", "auction", "elastic", "npts", "coef", "eta", "floor", "ecr_trigger", "ecr_volume", "ceiling",
-       "penalty", "limit", "K", "T", "M")
-(BAU, FREE, AUCTION, ELASTIC, NPTS, COEF, ETA, FLOOR, ECR_TRIGGER, ECR_VOLUME, CEILING, PENALTY, LIMIT, K_, T_, M_) = range(len(ROW))
-HEAD = len(ROW)
-BLOCKS = ("q", "m", "tier_trigger", "tier_volume", "offer_price", "offer_qty")
+# Positions in a system's row (packed.ROW).
+(BAU, FREE, AUCTION, ELASTIC, NPTS, COEF, ETA, FLOOR, ECR_TRIGGER, ECR_VOLUME, CEILING, PENALTY, LIMIT, K_, T_, M_) = range(HEAD)
 # Volumes computed by _parts, in this order.
 ABATEMENT, EMISSIONS, SOLD, RELEASED, OFFSETS, SHORTFALL, EXCESS, CEILING_ON = range(8)
 OUT = FIELDS + ("cost",)
@@ -339,20 +333,13 @@ def _solve(systems, scenario, labels, factors, fixed):
     return volumes, valid
 
 
-def rows_of(pk: Packed) -> Array:
-    """Each system of each scenario as one row of floats (S, n, width), laid out as ROW and BLOCKS."""
-    S, n, K = pk.q.shape
-    T, M = pk.tier_trigger.shape[2], pk.offer_price.shape[2]
-    head = [getattr(pk, name) for name in ROW[:K_]] + [np.full((S, n), float(d)) for d in (K, T, M)]
-    return np.concatenate([np.stack(head, axis=2, dtype=float)] + [getattr(pk, name).astype(float) for name in BLOCKS], axis=2)
-
-
-def solve(pk: Packed, labels: Array, factors: Array, fixed: Array, *, each: bool = False) -> tuple[dict[str, Array], Array]:
+def solve(systems: Array, labels: Array, factors: Array, fixed: Array, *, each: bool = False) -> tuple[dict[str, Array], Array]:
     """Volumes (R, n) per field of reference.FIELDS, each system's compliance cost ("cost", as
-    results._cost), and row validity (R,). Every row is a market configuration of the one
-    scenario in `pk`, or with `each`, of its own scenario (row r of `pk`)."""
+    results._cost), and row validity (R,). `systems` are rows (S, n, width) as packed.rows gives;
+    every row of labels/factors/fixed is a market configuration of the first scenario, or with
+    `each`, of its own scenario (row r of `systems`)."""
     R = labels.shape[0]
     scenario = np.arange(R) if each else np.zeros(R, np.int64)
-    volumes, valid = _solve(rows_of(pk), scenario, np.ascontiguousarray(labels, np.int64),
+    volumes, valid = _solve(np.ascontiguousarray(systems, np.float64), scenario, np.ascontiguousarray(labels, np.int64),
                             np.ascontiguousarray(factors, np.float64), np.ascontiguousarray(fixed, np.float64))
     return {f: volumes[..., i] for i, f in enumerate(OUT)}, valid

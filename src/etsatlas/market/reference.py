@@ -1,7 +1,7 @@
 """The reference solver: one market group at a time, scipy's brentq on the scalar balance.
 
 It is deliberately plain (a Python loop over systems, root finding with a bracket) and is
-the oracle the vectorised kernel is tested against.
+the oracle the compiled solver is tested against.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def simulate(scenario: Scenario, *, engine: str = "fast") -> dict[str, Any]:
         solo = autarky(scenario, reference_rows)
         state, linked, flows = equilibrium(scenario, reference_rows, batch=False)
         return report(scenario, solo, linked, state, flows)
-    from .kernel import solve_rows  # numpy-heavy, imported on use
+    from .kernel import solve_rows  # loads the compiled solver on first use
 
     # One compiled call: autarky and every link state side by side, costs included.
     candidates = list(states(scenario))
