@@ -137,8 +137,9 @@ def _parts(row, x, right, out):
         if _above(x, row[tier_trigger + t], right):
             released += row[tier_volume + t]
     offer = 0.0
+    offer_right = right or _above(x, row[PENALTY], False)  # as supply.py: strictly above the penalty, from either side
     for t in range(M):
-        if _above(x_eff, row[offer_price + t], right):
+        if _above(x_eff, row[offer_price + t], offer_right):
             offer += row[offer_qty + t]
     offsets = min(offer, row[LIMIT] * emissions)
     shortfall = emissions - offsets if _above(x, row[PENALTY], right) else 0.0

@@ -70,7 +70,10 @@ class SystemSupply:
             withheld = s.ecr is not None and not _above(x, s.ecr.trigger, side)
             sold = auction - (s.ecr.volume if withheld and s.ecr else 0.0)
         released = sum(t.volume for t in s.ccr if _above(x, t.trigger, side))
-        offer = sum(t.quantity for t in self.tranches if _above(x_eff, t.price, side))
+        # Strictly above the penalty a tranche priced exactly at the penalty is bought from either
+        # side: the buyer is indifferent, and one rule keeps the volumes determinate there.
+        offer_side = "R" if _above(x, s.penalty, "L") else side
+        offer = sum(t.quantity for t in self.tranches if _above(x_eff, t.price, offer_side))
         offsets = min(offer, self.limit_share * emissions)
         shortfall = emissions - offsets if _above(x, s.penalty, side) else 0.0
         return Parts(a, emissions, s.cap - auction, sold, released, offsets, shortfall, _above(x, s.ceiling, side))
