@@ -106,6 +106,18 @@ OFFSETS_ABOVE_PENALTY_INSIDE_A_SEGMENT = Scenario.model_validate({
     ],
     "links": [{"between": ["S0", "S1"], "exchange_rate": 0.5}],
 })
+# Found by hypothesis: below its floor S1 sells nothing, and from 16.406 up to the floor (17) its
+# 1.188 Mt of credits cover all its emissions: excess supply is zero on that whole stretch, up to
+# rounding (-2.4e-15 at 16.406). The lowest clearing price is 16.406 in both solvers only because
+# both count a balance within rounding of zero as cleared (reference.balance_tolerance).
+ZERO_EXCESS_STRETCH_BELOW_A_FLOOR = Scenario.model_validate({
+    "systems": [
+        {"id": "S0", "bau": 20, "cap": 20, "mac": {"type": "linear", "slope": 1}, "penalty": 1},
+        {"id": "S1", "bau": 34, "cap": 34, "mac": {"type": "linear", "slope": 0.5}, "floor": 17, "penalty": 17,
+         "offsets": {"tranches": [{"price": 1, "quantity": 1.188}]}},
+    ],
+    "links": [{"between": ["S0", "S1"], "type": "restricted", "limit": 1.06978170769855e-306}],
+})
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -113,6 +125,7 @@ OFFSETS_ABOVE_PENALTY_INSIDE_A_SEGMENT = Scenario.model_validate({
 @example(PENALTY_AT_OFFSET_PRICE)
 @example(BLEND_ABOVE_PENALTY)
 @example(OFFSETS_ABOVE_PENALTY_INSIDE_A_SEGMENT)
+@example(ZERO_EXCESS_STRETCH_BELOW_A_FLOOR)
 def test_each_fast_path_matches_the_reference_row_by_row(scenario):
     rows = _rows(scenario)
     expected = reference.solve_rows(scenario, rows)

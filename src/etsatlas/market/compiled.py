@@ -26,7 +26,7 @@ from numba import njit, types
 from numba.extending import register_jitable
 
 from .packed import HEAD, LEVEL_TOL
-from .reference import FIELDS
+from .reference import BALANCE_TOL, FIELDS
 
 Array = np.ndarray
 # Positions in a system's row (packed.ROW).
@@ -214,17 +214,33 @@ def _balance(D, price, right, members, size, factors, fixed, work):
 
 
 @register_jitable
+def _tolerance(D, members, size, factors, fixed):
+    """reference.balance_tolerance: how far below zero the group's balance still counts as cleared."""
+    total = 0.0
+    for j in range(size):
+        i = members[j]
+        row = D[i]
+        tier_volume, T = _blocks(row)[3], int(row[T_])
+        released = 0.0
+        for t in range(T):
+            released += row[tier_volume + t]
+        total += factors[i] * (row[BAU] + (row[FREE] + row[AUCTION]) + released + abs(fixed[i]))
+    return BALANCE_TOL * total
+
+
+@register_jitable
 def _clearing_price(D, c, members, size, factors, fixed, work):
-    """The lowest price with a non-negative balance from the right, within the sorted candidates c;
-    NaN if none clears."""
+    """The lowest price with a non-negative balance (within rounding) from the right, within the
+    sorted candidates c; NaN if none clears."""
+    tol = _tolerance(D, members, size, factors, fixed)
     lo, hi = -1, c.size - 1
-    if _balance(D, c[hi], True, members, size, factors, fixed, work) < 0:
+    if _balance(D, c[hi], True, members, size, factors, fixed, work) < -tol:
         return np.nan
     f0 = np.nan
     while hi - lo > 1:  # the balance never falls as the price rises
         mid = (lo + hi) // 2
         f = _balance(D, c[mid], True, members, size, factors, fixed, work)
-        if f >= 0:
+        if f >= -tol:
             hi = mid
         else:
             lo, f0 = mid, f

@@ -1,4 +1,4 @@
-"""Monte Carlo over BAU emissions and MAC parameters, vectorised over samples.
+"""Monte Carlo over BAU emissions and MAC parameters: all samples in one solver call per link state.
 
 Samples are drawn in fixed chunks, each from its own child of `numpy.random.SeedSequence(seed)`,
 so a run gives the same numbers in one process or spread over a Dask cluster. A BAU factor

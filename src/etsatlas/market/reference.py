@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from .scenario import Scenario
+from .scenario import Scenario, System
 from .supply import Parts, SystemSupply
 
 FIELDS = ("price", "abatement", "emissions", "sold", "released", "offsets", "shortfall", "ceiling_sold", "unused", "net_imports")
@@ -41,6 +41,23 @@ def _blend(left: Parts, right: Parts, theta: float) -> dict[str, float]:
     }
 
 
+BALANCE_TOL = 1e-12
+
+
+def balance_tolerance(systems: list[System], factors: list[float], fixed: list[float]) -> float:
+    """How far below zero a group's balance still counts as cleared: rounding of its terms.
+
+    Where excess supply is zero over a whole stretch of prices (fully abated below a floor, every
+    tonne covered by offset credits or the penalty), the balance there is zero only up to
+    rounding; without a tolerance, rounding alone would place the price somewhere on the
+    stretch, and two correct solvers could disagree on it and on the volumes.
+    """
+    total = 0.0
+    for s, k, f in zip(systems, factors, fixed):
+        total += k * (s.bau + s.cap + sum(t.volume for t in s.ccr) + abs(f))
+    return BALANCE_TOL * total
+
+
 def solve_group(supplies: list[SystemSupply], factors: list[float], fixed: list[float]) -> list[dict[str, float]] | None:
     """Clear one group of systems priced together; None when no price clears it."""
 
@@ -48,9 +65,10 @@ def solve_group(supplies: list[SystemSupply], factors: list[float], fixed: list[
         return sum(k * (s.excess(k * p, side) + f) for s, k, f in zip(supplies, factors, fixed))
 
     candidates = sorted({0.0} | {b / k for s, k in zip(supplies, factors) for b in s.breakpoints()})
-    # The price is the lowest p with balance(p, "R") >= 0: find its breakpoint interval, then
-    # either it sits on a vertical segment or brentq finds it inside the interval.
-    upper = next((j for j, c in enumerate(candidates) if balance(c, "R") >= 0), None)
+    tol = balance_tolerance([s.s for s in supplies], factors, fixed)
+    # The price is the lowest p with balance(p, "R") >= 0 (within rounding): find its breakpoint
+    # interval, then either it sits on a vertical segment or brentq finds it inside the interval.
+    upper = next((j for j, c in enumerate(candidates) if balance(c, "R") >= -tol), None)
     if upper is None:
         return None
     c1 = candidates[upper]
