@@ -89,11 +89,11 @@ def solve_by_size(pk: Packed, sizes: np.ndarray) -> tuple[dict, dict]:
     linked = {k: np.zeros((S, 10)) for k in ("price", "net_imports", "emissions")}
     for size in np.unique(sizes):
         idx = np.flatnonzero(sizes == size)
-        sub = pk.take(idx).first_systems(int(size))
+        table = pk.take(idx).first_systems(int(size)).as_rows()
         ones, zeros = np.ones((idx.size, size)), np.zeros((idx.size, size))
         # Autarky: each system its own group; linked: all in group 0.
-        a, solo_valid = solve_packed(sub, Rows(np.tile(np.arange(size), (idx.size, 1)), ones, zeros))
-        b, valid = solve_packed(sub, Rows(np.zeros((idx.size, size), int), ones, zeros))
+        a, solo_valid = solve_packed(table, Rows(np.tile(np.arange(size), (idx.size, 1)), ones, zeros))
+        b, valid = solve_packed(table, Rows(np.zeros((idx.size, size), int), ones, zeros))
         assert valid.all() and solo_valid.all()
         for k, table in solo.items():
             table[idx, :size] = a[k]

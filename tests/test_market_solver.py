@@ -73,11 +73,11 @@ def _rows(scenario: Scenario) -> list[reference.Row]:
 
 def _fast_paths(scenario: Scenario, rows: list[reference.Row]) -> dict[str, tuple[dict, np.ndarray]]:
     """The compiled solver for one scenario's rows, and for a batch with a scenario per row."""
-    pk = pack([scenario])
+    table = pack([scenario]).as_rows()
     r = Rows(*(np.array([getattr(x, f) for x in rows]) for f in ("labels", "factors", "fixed")))
     return {
-        "one scenario": compiled.solve(pk.as_rows(), r.labels, r.factors, r.fixed),
-        "a scenario per row": solve_packed(pk.take(np.zeros(len(rows), int)), r),
+        "one scenario": compiled.solve(table, r.labels, r.factors, r.fixed),
+        "a scenario per row": solve_packed(table[np.zeros(len(rows), int)], r),
     }
 
 

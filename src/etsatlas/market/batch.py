@@ -20,7 +20,7 @@ def autarky(pk: Packed) -> dict[str, Array]:
     """Every system of every variant on its own (each system its own group)."""
     S, n = pk.bau.shape
     rows = Rows(np.tile(np.arange(n), (S, 1)), np.ones((S, n)), np.zeros((S, n)))
-    out, valid = solve_packed(pk, rows)
+    out, valid = solve_packed(pk.as_rows(), rows)
     if not valid.all():
         raise SolveError("no price clears some system on its own")
     return out
@@ -30,16 +30,16 @@ def linked(scenario: Scenario, pk: Packed) -> dict[str, Array]:
     """Linked equilibrium of every variant (rows of `pk`) of `scenario`."""
     S, n = pk.bau.shape
     index = scenario.index()
+    table = pk.as_rows()  # once: each link state takes the variants still open from it
     result: dict[str, Array] | None = None
     done = np.zeros(S, bool)
     for state in states(scenario):
         todo = np.flatnonzero(~done)
         if todo.size == 0:
             break
-        sub = pk.take(todo)
         row = state.row
         rows = Rows(*(np.broadcast_to(np.array(x), (todo.size, n)).copy() for x in (row.labels, row.factors, row.fixed)))
-        out, valid = solve_packed(sub, rows)
+        out, valid = solve_packed(table[todo], rows)
         valid &= _consistent(scenario, state, out, index)
         if result is None:
             result = {k: np.full((S, n), np.nan) for k in out}

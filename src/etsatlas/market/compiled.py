@@ -220,7 +220,7 @@ def _tolerance(D, members, size, factors, fixed):
     for j in range(size):
         i = members[j]
         row = D[i]
-        tier_volume, T = _blocks(row)[3], int(row[T_])
+        _, _, _, tier_volume, _, _, _, T, _ = _blocks(row)
         released = 0.0
         for t in range(T):
             released += row[tier_volume + t]

@@ -30,19 +30,19 @@ class Rows:
     fixed: Array  # fixed inflows (own tonnes) from links at a bound
 
 
-def solve_packed(pk: Packed, rows: Rows) -> tuple[dict[str, Array], Array]:
-    """Row r of `rows` cleared for scenario r of `pk` (Monte Carlo samples, benchmark batches):
-    volumes (R, n) per field of reference.FIELDS plus "cost", and row validity (R,)."""
+def solve_packed(systems: Array, rows: Rows) -> tuple[dict[str, Array], Array]:
+    """Row r of `rows` cleared for scenario r of `systems` (Monte Carlo samples, benchmark batches),
+    the systems as rows of floats (S, n, width; `Packed.as_rows`): volumes (R, n) per field of
+    reference.FIELDS plus "cost", and row validity (R,)."""
     from . import compiled  # compiles or loads the machine code on first use
 
-    return compiled.solve(pk.as_rows(), rows.labels, rows.factors, rows.fixed, each=True)
+    return compiled.solve(systems, rows.labels, rows.factors, rows.fixed, each=True)
 
 
-def solve_rows(scenario: Scenario, rows: list[Row], *, pk: Packed | None = None) -> list[dict[str, Array] | None]:
-    """Same contract as reference.solve_rows, for one scenario (or its pack `pk`), with each
-    system's compliance cost as "cost": all rows in one compiled call."""
+def solve_rows(scenario: Scenario, rows: list[Row]) -> list[dict[str, Array] | None]:
+    """Same contract as reference.solve_rows, with each system's compliance cost as "cost": all
+    rows of the scenario in one compiled call."""
     from . import compiled
 
-    systems = packed_rows([scenario]) if pk is None else pk.as_rows()
-    out, valid = compiled.solve(systems, *(np.array([getattr(x, f) for x in rows]) for f in ("labels", "factors", "fixed")))
+    out, valid = compiled.solve(packed_rows([scenario]), *(np.array([getattr(x, f) for x in rows]) for f in ("labels", "factors", "fixed")))
     return [{f: column[i] for f, column in out.items()} if valid[i] else None for i in range(len(rows))]
