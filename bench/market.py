@@ -17,7 +17,10 @@ import time
 
 import numpy as np
 
-from etsatlas.market import simulate
+from etsatlas.market import (
+    compiled,  # noqa: F401  loads the compiled solver before any timing
+    simulate,
+)
 from etsatlas.market.banking import Horizon, sample_paths
 from etsatlas.market.kernel import Packed, Rows, solve_packed
 from etsatlas.market.reference import Row, solve_rows
